@@ -1,0 +1,37 @@
+using SharpVirt.Machine.Guest;
+using Spectre.Console;
+
+namespace SharpVirt.Cli.Commands;
+
+/// <summary>Prepares the default guest, with a progress bar on stderr when it has to fetch.</summary>
+public static class GuestProgress
+{
+    public static DefaultGuestFiles Ensure()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
+        DefaultGuestFiles? files = null;
+        if (System.Console.IsErrorRedirected)
+        {
+            string? last = null;
+            var plain = new Progress<GuestFetchProgress>(p =>
+            {
+                if (p.Stage != last)
+                    System.Console.Error.WriteLine($"sharpvirt: {last = p.Stage}");
+            });
+            return DefaultGuest.EnsureAsync(plain, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        console.Progress().AutoClear(true).Start(ctx =>
+        {
+            var task = ctx.AddTask("default guest", maxValue: 1.0);
+            var progress = new Progress<GuestFetchProgress>(p =>
+            {
+                task.Description = p.Stage;
+                if (p.Fraction is double f)
+                    task.Value = f;
+            });
+            files = DefaultGuest.EnsureAsync(progress, CancellationToken.None).GetAwaiter().GetResult();
+            task.Value = 1.0;
+        });
+        return files!;
+    }
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using SharpVirt.Cli.Terminal;
+using SharpVirt.Machine.Boot;
+using SharpVirt.Machine.Console;
+using SharpVirt.Machine.Guest;
+using SharpVirt.Machine.Vstate;
+
+namespace SharpVirt.Cli.Commands;
+
+/// <summary>`sharpvirt run`: boot a guest (the default guest when no kernel is given).</summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var kernel = new Option<string?>("--kernel") { Description = "Kernel Image or ELF (default: the Debian guest)" };
+        var initrd = new Option<string?>("--initrd") { Description = "Initial ramdisk" };
+        var append = new Option<string?>("--append") { Description = "Kernel command line" };
+        var cpus = new Option<int>("--cpus") { Description = "Number of vCPUs", DefaultValueFactory = _ => 2 };
+        var memory = new Option<string>("--memory", "-m") { Description = "Guest RAM, e.g. 1G or 512M", DefaultValueFactory = _ => "1G" };
+        var bios = new Option<string?>("--bios") { Description = "M-mode firmware file, or 'none' to run --kernel bare in M-mode (default: the VMM implements the SBI)" };
+        var timeout = new Option<double?>("--timeout") { Description = "Stop the guest after SECONDS (exit code 124)" };
+        var dtbOut = new Option<string?>("--dtb-out") { Description = "Write the generated device tree blob to FILE" };
+
+        var command = new Command("run", "Boot a virtual machine")
+        {
+            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                if (!SizeParser.TryParse(parse.GetValue(memory)!, out ulong memoryBytes, out string? sizeError))
+                    return Fail($"--memory: {sizeError}");
+                double? seconds = parse.GetValue(timeout);
+                if (seconds is <= 0)
+                    return Fail("--timeout must be a positive number of seconds");
+                var config = new VmConfig
+                {
+                    Cpus = parse.GetValue(cpus),
+                    MemorySize = memoryBytes,
+                    Kernel = parse.GetValue(kernel),
+                    Initrd = parse.GetValue(initrd),
+                    Bios = parse.GetValue(bios),
+                    Append = parse.GetValue(append) ?? VmConfig.DefaultAppend,
+                    Timeout = seconds is double s ? TimeSpan.FromSeconds(s) : null,
+                    DtbOut = parse.GetValue(dtbOut),
+                };
+                if (config.Kernel is null && !config.BareMetal)
+                {
+                    var guest = GuestProgress.Ensure();
+                    config = config with
+                    {
+                        Kernel = guest.KernelPath,
+                        Initrd = config.Initrd ?? guest.InitrdPath,
+                        Append = parse.GetValue(append) ?? guest.BootArgs,
+                    };
+                }
+                return RunVm(config);
+            }
+            catch (Exception e) when (e is BootImageException or GuestImageException or ArgumentException or IOException)
+            {
+                return Fail(e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static int RunVm(VmConfig config)
+    {
+        using var output = new ConsoleOutput(System.Console.OpenStandardOutput());
+        using var vm = new Vm(config, output);
+        using var terminal = HostTerminal.Attach(vm);
+        var exit = vm.Run();
+        terminal.Dispose();
+        output.Flush();
+        if (exit.Message is not null)
+            System.Console.Error.WriteLine($"sharpvirt: {exit.Message}");
+        return exit.Code;
+    }
+
+    internal static int Fail(string message)
+    {
+        System.Console.Error.WriteLine($"sharpvirt: error: {message}");
+        return 1;
+    }
+}

@@ -1,0 +1,372 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using SharpVirt.Cpu.Csr;
+using SharpVirt.Cpu.Decoders;
+using SharpVirt.Cpu.Traps;
+
+namespace SharpVirt.Cpu;
+
+/// <summary>The interpreter: fetch, a decode cache keyed by the instruction bits, and one switch over <see cref="Op"/>.</summary>
+public sealed unsafe partial class Hart
+{
+    /// <summary>
+    /// Executes up to <paramref name="budget"/> instructions. Returns early (with <paramref name="exited"/>
+    /// false) after anything that may change which interrupt is deliverable, so <see cref="Run"/> re-polls.
+    /// </summary>
+    private int Execute(int budget, out ExitReason reason, out bool exited)
+    {
+        ulong* x = this.x;
+        DecodedInsn[] cache = decodeCache;
+        ulong pc = Pc;
+        int n = 0;
+        reason = ExitReason.Budget;
+        exited = false;
+        while (n < budget)
+        {
+            if (!Fetch(pc, out uint raw))
+                goto fault;
+            ref DecodedInsn d = ref cache[(int)((raw * 0x9E3779B1u) >> (32 - DecodeCacheBits))];
+            if (d.Raw != raw)
+                d = Decoder.Decode(raw);
+            ulong next = pc + d.Length;
+            ulong v;
+            byte* p;
+            switch (d.Op)
+            {
+                case Op.Lui: x[d.Rd] = (ulong)d.Imm; break;
+                case Op.Auipc: x[d.Rd] = pc + (ulong)d.Imm; break;
+                case Op.Jal: x[d.Rd] = next; next = pc + (ulong)d.Imm; break;
+                case Op.Jalr:
+                    v = (x[d.Rs1] + (ulong)d.Imm) & ~1UL;
+                    x[d.Rd] = next;
+                    next = v;
+                    break;
+                case Op.Beq: if (x[d.Rs1] == x[d.Rs2]) next = pc + (ulong)d.Imm; break;
+                case Op.Bne: if (x[d.Rs1] != x[d.Rs2]) next = pc + (ulong)d.Imm; break;
+                case Op.Blt: if ((long)x[d.Rs1] < (long)x[d.Rs2]) next = pc + (ulong)d.Imm; break;
+                case Op.Bge: if ((long)x[d.Rs1] >= (long)x[d.Rs2]) next = pc + (ulong)d.Imm; break;
+                case Op.Bltu: if (x[d.Rs1] < x[d.Rs2]) next = pc + (ulong)d.Imm; break;
+                case Op.Bgeu: if (x[d.Rs1] >= x[d.Rs2]) next = pc + (ulong)d.Imm; break;
+
+                case Op.Lb: if (!Read(x[d.Rs1] + (ulong)d.Imm, 1, out v)) goto fault; x[d.Rd] = (ulong)(sbyte)v; break;
+                case Op.Lh: if (!Read(x[d.Rs1] + (ulong)d.Imm, 2, out v)) goto fault; x[d.Rd] = (ulong)(short)v; break;
+                case Op.Lw: if (!Read(x[d.Rs1] + (ulong)d.Imm, 4, out v)) goto fault; x[d.Rd] = (ulong)(int)v; break;
+                case Op.Ld: if (!Read(x[d.Rs1] + (ulong)d.Imm, 8, out v)) goto fault; x[d.Rd] = v; break;
+                case Op.Lbu: if (!Read(x[d.Rs1] + (ulong)d.Imm, 1, out v)) goto fault; x[d.Rd] = v; break;
+                case Op.Lhu: if (!Read(x[d.Rs1] + (ulong)d.Imm, 2, out v)) goto fault; x[d.Rd] = v; break;
+                case Op.Lwu: if (!Read(x[d.Rs1] + (ulong)d.Imm, 4, out v)) goto fault; x[d.Rd] = v; break;
+                case Op.Sb: if (!Write(x[d.Rs1] + (ulong)d.Imm, 1, x[d.Rs2])) goto fault; break;
+                case Op.Sh: if (!Write(x[d.Rs1] + (ulong)d.Imm, 2, x[d.Rs2])) goto fault; break;
+                case Op.Sw: if (!Write(x[d.Rs1] + (ulong)d.Imm, 4, x[d.Rs2])) goto fault; break;
+                case Op.Sd: if (!Write(x[d.Rs1] + (ulong)d.Imm, 8, x[d.Rs2])) goto fault; break;
+
+                case Op.Addi: x[d.Rd] = x[d.Rs1] + (ulong)d.Imm; break;
+                case Op.Slti: x[d.Rd] = (long)x[d.Rs1] < d.Imm ? 1UL : 0; break;
+                case Op.Sltiu: x[d.Rd] = x[d.Rs1] < (ulong)d.Imm ? 1UL : 0; break;
+                case Op.Xori: x[d.Rd] = x[d.Rs1] ^ (ulong)d.Imm; break;
+                case Op.Ori: x[d.Rd] = x[d.Rs1] | (ulong)d.Imm; break;
+                case Op.Andi: x[d.Rd] = x[d.Rs1] & (ulong)d.Imm; break;
+                case Op.Slli: x[d.Rd] = x[d.Rs1] << (int)d.Imm; break;
+                case Op.Srli: x[d.Rd] = x[d.Rs1] >> (int)d.Imm; break;
+                case Op.Srai: x[d.Rd] = (ulong)((long)x[d.Rs1] >> (int)d.Imm); break;
+                case Op.Add: x[d.Rd] = x[d.Rs1] + x[d.Rs2]; break;
+                case Op.Sub: x[d.Rd] = x[d.Rs1] - x[d.Rs2]; break;
+                case Op.Sll: x[d.Rd] = x[d.Rs1] << (int)(x[d.Rs2] & 63); break;
+                case Op.Slt: x[d.Rd] = (long)x[d.Rs1] < (long)x[d.Rs2] ? 1UL : 0; break;
+                case Op.Sltu: x[d.Rd] = x[d.Rs1] < x[d.Rs2] ? 1UL : 0; break;
+                case Op.Xor: x[d.Rd] = x[d.Rs1] ^ x[d.Rs2]; break;
+                case Op.Srl: x[d.Rd] = x[d.Rs1] >> (int)(x[d.Rs2] & 63); break;
+                case Op.Sra: x[d.Rd] = (ulong)((long)x[d.Rs1] >> (int)(x[d.Rs2] & 63)); break;
+                case Op.Or: x[d.Rd] = x[d.Rs1] | x[d.Rs2]; break;
+                case Op.And: x[d.Rd] = x[d.Rs1] & x[d.Rs2]; break;
+                case Op.Addiw: x[d.Rd] = (ulong)(int)(x[d.Rs1] + (ulong)d.Imm); break;
+                case Op.Slliw: x[d.Rd] = (ulong)(int)((uint)x[d.Rs1] << (int)d.Imm); break;
+                case Op.Srliw: x[d.Rd] = (ulong)(int)((uint)x[d.Rs1] >> (int)d.Imm); break;
+                case Op.Sraiw: x[d.Rd] = (ulong)((int)x[d.Rs1] >> (int)d.Imm); break;
+                case Op.Addw: x[d.Rd] = (ulong)(int)(x[d.Rs1] + x[d.Rs2]); break;
+                case Op.Subw: x[d.Rd] = (ulong)(int)(x[d.Rs1] - x[d.Rs2]); break;
+                case Op.Sllw: x[d.Rd] = (ulong)(int)((uint)x[d.Rs1] << (int)(x[d.Rs2] & 31)); break;
+                case Op.Srlw: x[d.Rd] = (ulong)(int)((uint)x[d.Rs1] >> (int)(x[d.Rs2] & 31)); break;
+                case Op.Sraw: x[d.Rd] = (ulong)((int)x[d.Rs1] >> (int)(x[d.Rs2] & 31)); break;
+
+                case Op.Fence: Interlocked.MemoryBarrier(); break;
+                case Op.FenceI: break; // the decode cache is keyed by instruction bits, so it is never stale
+
+                case Op.Mul: x[d.Rd] = x[d.Rs1] * x[d.Rs2]; break;
+                case Op.Mulh: x[d.Rd] = (ulong)Math.BigMul((long)x[d.Rs1], (long)x[d.Rs2], out _); break;
+                case Op.Mulhu: x[d.Rd] = Math.BigMul(x[d.Rs1], x[d.Rs2], out _); break;
+                case Op.Mulhsu:
+                    v = Math.BigMul(x[d.Rs1], x[d.Rs2], out _);
+                    x[d.Rd] = (long)x[d.Rs1] < 0 ? v - x[d.Rs2] : v;
+                    break;
+                case Op.Div: x[d.Rd] = (ulong)Div((long)x[d.Rs1], (long)x[d.Rs2]); break;
+                case Op.Divu: x[d.Rd] = x[d.Rs2] == 0 ? ulong.MaxValue : x[d.Rs1] / x[d.Rs2]; break;
+                case Op.Rem: x[d.Rd] = (ulong)Rem((long)x[d.Rs1], (long)x[d.Rs2]); break;
+                case Op.Remu: x[d.Rd] = x[d.Rs2] == 0 ? x[d.Rs1] : x[d.Rs1] % x[d.Rs2]; break;
+                case Op.Mulw: x[d.Rd] = (ulong)(int)(x[d.Rs1] * x[d.Rs2]); break;
+                case Op.Divw: x[d.Rd] = (ulong)(int)Div((int)x[d.Rs1], (int)x[d.Rs2]); break;
+                case Op.Divuw: x[d.Rd] = (uint)x[d.Rs2] == 0 ? ulong.MaxValue : (ulong)(int)((uint)x[d.Rs1] / (uint)x[d.Rs2]); break;
+                case Op.Remw: x[d.Rd] = (ulong)(int)Rem((int)x[d.Rs1], (int)x[d.Rs2]); break;
+                case Op.Remuw: x[d.Rd] = (uint)x[d.Rs2] == 0 ? (ulong)(int)x[d.Rs1] : (ulong)(int)((uint)x[d.Rs1] % (uint)x[d.Rs2]); break;
+
+                case Op.LrW:
+                case Op.LrD:
+                    int lrSize = d.Op == Op.LrW ? 4 : 8;
+                    if ((p = AtomicPointer(x[d.Rs1], lrSize, Mmu.AccessType.Load)) == null)
+                        goto fault;
+                    v = lrSize == 4 ? (ulong)Volatile.Read(ref *(int*)p) : Volatile.Read(ref *(ulong*)p);
+                    reservation = (ulong)p;
+                    reservationValue = v;
+                    x[d.Rd] = v;
+                    break;
+                case Op.ScW:
+                case Op.ScD:
+                    if ((p = AtomicPointer(x[d.Rs1], d.Op == Op.ScW ? 4 : 8, Mmu.AccessType.Store)) == null)
+                        goto fault;
+                    x[d.Rd] = StoreConditional(p, d.Op == Op.ScW, x[d.Rs2]) ? 0UL : 1UL;
+                    break;
+                case >= Op.AmoSwapW and <= Op.AmoMaxuW:
+                    if ((p = AtomicPointer(x[d.Rs1], 4, Mmu.AccessType.Store)) == null)
+                        goto fault;
+                    x[d.Rd] = (ulong)AmoW((int*)p, d.Op, (int)x[d.Rs2]);
+                    break;
+                case >= Op.AmoSwapD and <= Op.AmoMaxuD:
+                    if ((p = AtomicPointer(x[d.Rs1], 8, Mmu.AccessType.Store)) == null)
+                        goto fault;
+                    x[d.Rd] = AmoD((ulong*)p, d.Op, x[d.Rs2]);
+                    break;
+
+                case Op.AddUw: x[d.Rd] = x[d.Rs2] + (uint)x[d.Rs1]; break;
+                case Op.Sh1add: x[d.Rd] = x[d.Rs2] + (x[d.Rs1] << 1); break;
+                case Op.Sh2add: x[d.Rd] = x[d.Rs2] + (x[d.Rs1] << 2); break;
+                case Op.Sh3add: x[d.Rd] = x[d.Rs2] + (x[d.Rs1] << 3); break;
+                case Op.Sh1addUw: x[d.Rd] = x[d.Rs2] + ((ulong)(uint)x[d.Rs1] << 1); break;
+                case Op.Sh2addUw: x[d.Rd] = x[d.Rs2] + ((ulong)(uint)x[d.Rs1] << 2); break;
+                case Op.Sh3addUw: x[d.Rd] = x[d.Rs2] + ((ulong)(uint)x[d.Rs1] << 3); break;
+                case Op.SlliUw: x[d.Rd] = (ulong)(uint)x[d.Rs1] << (int)d.Imm; break;
+
+                case Op.Andn: x[d.Rd] = x[d.Rs1] & ~x[d.Rs2]; break;
+                case Op.Orn: x[d.Rd] = x[d.Rs1] | ~x[d.Rs2]; break;
+                case Op.Xnor: x[d.Rd] = ~(x[d.Rs1] ^ x[d.Rs2]); break;
+                case Op.Clz: x[d.Rd] = (ulong)BitOperations.LeadingZeroCount(x[d.Rs1]); break;
+                case Op.Clzw: x[d.Rd] = (ulong)BitOperations.LeadingZeroCount((uint)x[d.Rs1]); break;
+                case Op.Ctz: x[d.Rd] = (ulong)BitOperations.TrailingZeroCount(x[d.Rs1]); break;
+                case Op.Ctzw: x[d.Rd] = (ulong)BitOperations.TrailingZeroCount((uint)x[d.Rs1]); break;
+                case Op.Cpop: x[d.Rd] = (ulong)BitOperations.PopCount(x[d.Rs1]); break;
+                case Op.Cpopw: x[d.Rd] = (ulong)BitOperations.PopCount((uint)x[d.Rs1]); break;
+                case Op.Max: x[d.Rd] = (long)x[d.Rs1] > (long)x[d.Rs2] ? x[d.Rs1] : x[d.Rs2]; break;
+                case Op.Maxu: x[d.Rd] = Math.Max(x[d.Rs1], x[d.Rs2]); break;
+                case Op.Min: x[d.Rd] = (long)x[d.Rs1] < (long)x[d.Rs2] ? x[d.Rs1] : x[d.Rs2]; break;
+                case Op.Minu: x[d.Rd] = Math.Min(x[d.Rs1], x[d.Rs2]); break;
+                case Op.SextB: x[d.Rd] = (ulong)(sbyte)x[d.Rs1]; break;
+                case Op.SextH: x[d.Rd] = (ulong)(short)x[d.Rs1]; break;
+                case Op.ZextH: x[d.Rd] = (ushort)x[d.Rs1]; break;
+                case Op.Rol: x[d.Rd] = BitOperations.RotateLeft(x[d.Rs1], (int)(x[d.Rs2] & 63)); break;
+                case Op.Ror: x[d.Rd] = BitOperations.RotateRight(x[d.Rs1], (int)(x[d.Rs2] & 63)); break;
+                case Op.Rori: x[d.Rd] = BitOperations.RotateRight(x[d.Rs1], (int)d.Imm); break;
+                case Op.Rolw: x[d.Rd] = (ulong)(int)BitOperations.RotateLeft((uint)x[d.Rs1], (int)(x[d.Rs2] & 31)); break;
+                case Op.Rorw: x[d.Rd] = (ulong)(int)BitOperations.RotateRight((uint)x[d.Rs1], (int)(x[d.Rs2] & 31)); break;
+                case Op.Roriw: x[d.Rd] = (ulong)(int)BitOperations.RotateRight((uint)x[d.Rs1], (int)d.Imm); break;
+                case Op.OrcB: x[d.Rd] = OrcB(x[d.Rs1]); break;
+                case Op.Rev8: x[d.Rd] = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(x[d.Rs1]); break;
+
+                case Op.Bclr: x[d.Rd] = x[d.Rs1] & ~(1UL << (int)(x[d.Rs2] & 63)); break;
+                case Op.Bclri: x[d.Rd] = x[d.Rs1] & ~(1UL << (int)d.Imm); break;
+                case Op.Bext: x[d.Rd] = (x[d.Rs1] >> (int)(x[d.Rs2] & 63)) & 1; break;
+                case Op.Bexti: x[d.Rd] = (x[d.Rs1] >> (int)d.Imm) & 1; break;
+                case Op.Binv: x[d.Rd] = x[d.Rs1] ^ (1UL << (int)(x[d.Rs2] & 63)); break;
+                case Op.Binvi: x[d.Rd] = x[d.Rs1] ^ (1UL << (int)d.Imm); break;
+                case Op.Bset: x[d.Rd] = x[d.Rs1] | (1UL << (int)(x[d.Rs2] & 63)); break;
+                case Op.Bseti: x[d.Rd] = x[d.Rs1] | (1UL << (int)d.Imm); break;
+
+                case >= Op.Csrrw and <= Op.Csrrci:
+                    if (!ExecuteCsr(in d))
+                        goto illegal;
+                    x[0] = 0;
+                    Pc = next;
+                    Instret++;
+                    return n + 1; // may have changed interrupt enables, the mode or translation
+
+                case Op.Ecall:
+                    Pc = pc;
+                    if (SbiInVmm && Mode == PrivilegeMode.Supervisor)
+                    {
+                        reason = ExitReason.Sbi;
+                        exited = true;
+                        Instret++;
+                        return n + 1;
+                    }
+                    Trap(Mode switch
+                    {
+                        PrivilegeMode.User => ExceptionCause.EcallFromU,
+                        PrivilegeMode.Supervisor => ExceptionCause.EcallFromS,
+                        _ => ExceptionCause.EcallFromM,
+                    }, 0);
+                    return n;
+                case Op.Ebreak:
+                    Pc = pc;
+                    Trap(ExceptionCause.Breakpoint, pc);
+                    return n;
+                case Op.Mret:
+                    if (Mode != PrivilegeMode.Machine)
+                        goto illegal;
+                    Mret();
+                    Instret++;
+                    return n + 1;
+                case Op.Sret:
+                    if (Mode == PrivilegeMode.User || (Mode == PrivilegeMode.Supervisor && (mstatus & Mstatus.TSR) != 0))
+                        goto illegal;
+                    Sret();
+                    Instret++;
+                    return n + 1;
+                case Op.Wfi:
+                    if (Mode == PrivilegeMode.User || (Mode == PrivilegeMode.Supervisor && (mstatus & Mstatus.TW) != 0))
+                        goto illegal;
+                    Pc = next;
+                    Instret++;
+                    if (!InterruptWaiting)
+                    {
+                        reason = ExitReason.Wfi;
+                        exited = true;
+                    }
+                    return n + 1;
+                case Op.SfenceVma:
+                    if (Mode == PrivilegeMode.User || (Mode == PrivilegeMode.Supervisor && (mstatus & Mstatus.TVM) != 0))
+                        goto illegal;
+                    tlb.Flush(d.Rs1 == 0 ? null : x[d.Rs1], d.Rs2 == 0 ? null : (ushort)x[d.Rs2]);
+                    break;
+
+                case >= Op.Flw:
+                    if ((mstatus & Mstatus.FS) == 0)
+                        goto illegal;
+                    if (!ExecuteFp(in d))
+                        goto fault;
+                    break;
+
+                default:
+                    goto illegal;
+            }
+            x[0] = 0;
+            pc = next;
+            Instret++;
+            n++;
+            continue;
+
+        illegal:
+            faultCause = (ulong)ExceptionCause.IllegalInstruction;
+            faultTval = d.Raw;
+        fault:
+            Pc = pc;
+            Trap(faultCause, faultTval);
+            return n;
+        }
+        Pc = pc;
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Div(long a, long b) => b == 0 ? -1 : (b == -1 ? unchecked(-a) : a / b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Rem(long a, long b) => b == 0 ? a : (b == -1 ? 0 : a % b);
+
+    private static ulong OrcB(ulong v)
+    {
+        ulong r = 0;
+        for (int i = 0; i < 64; i += 8)
+            if (((v >> i) & 0xff) != 0)
+                r |= 0xffUL << i;
+        return r;
+    }
+
+    /// <summary>SC as a compare-and-swap against the value LR saw (as QEMU does); the reservation is consumed.</summary>
+    private bool StoreConditional(byte* p, bool word, ulong value)
+    {
+        bool reserved = reservation == (ulong)p;
+        reservation = null;
+        if (!reserved)
+            return false;
+        if (word)
+            return Interlocked.CompareExchange(ref *(int*)p, (int)value, (int)reservationValue) == (int)reservationValue;
+        return Interlocked.CompareExchange(ref *(ulong*)p, value, reservationValue) == reservationValue;
+    }
+
+    private static int AmoW(int* p, Op op, int src)
+    {
+        switch (op)
+        {
+            case Op.AmoSwapW: return Interlocked.Exchange(ref *p, src);
+            case Op.AmoAddW: return Interlocked.Add(ref *p, src) - src;
+            case Op.AmoAndW: return Interlocked.And(ref *p, src);
+            case Op.AmoOrW: return Interlocked.Or(ref *p, src);
+        }
+        while (true)
+        {
+            int old = Volatile.Read(ref *p);
+            int result = op switch
+            {
+                Op.AmoXorW => old ^ src,
+                Op.AmoMinW => Math.Min(old, src),
+                Op.AmoMaxW => Math.Max(old, src),
+                Op.AmoMinuW => (int)Math.Min((uint)old, (uint)src),
+                _ => (int)Math.Max((uint)old, (uint)src),
+            };
+            if (Interlocked.CompareExchange(ref *p, result, old) == old)
+                return old;
+        }
+    }
+
+    private static ulong AmoD(ulong* p, Op op, ulong src)
+    {
+        switch (op)
+        {
+            case Op.AmoSwapD: return Interlocked.Exchange(ref *p, src);
+            case Op.AmoAddD: return Interlocked.Add(ref *p, src) - src;
+            case Op.AmoAndD: return Interlocked.And(ref *p, src);
+            case Op.AmoOrD: return Interlocked.Or(ref *p, src);
+        }
+        while (true)
+        {
+            ulong old = Volatile.Read(ref *p);
+            ulong result = op switch
+            {
+                Op.AmoXorD => old ^ src,
+                Op.AmoMinD => (ulong)Math.Min((long)old, (long)src),
+                Op.AmoMaxD => (ulong)Math.Max((long)old, (long)src),
+                Op.AmoMinuD => Math.Min(old, src),
+                _ => Math.Max(old, src),
+            };
+            if (Interlocked.CompareExchange(ref *p, result, old) == old)
+                return old;
+        }
+    }
+
+    /// <summary>CSRRW/S/C and the immediate forms (Zicsr): which side effects happen depends on rd and rs1 (9.1).</summary>
+    private bool ExecuteCsr(in DecodedInsn d)
+    {
+        int csr = (int)d.Imm;
+        bool immediate = d.Op >= Op.Csrrwi;
+        ulong src = immediate ? d.Rs1 : x[d.Rs1];
+        Op kind = immediate ? d.Op - 3 : d.Op;
+        if (kind == Op.Csrrw)
+        {
+            ulong old = 0;
+            if (d.Rd != 0 && !TryReadCsr(csr, out old))
+                return false;
+            if (!TryWriteCsr(csr, src))
+                return false;
+            x[d.Rd] = old;
+            return true;
+        }
+        if (!TryReadCsr(csr, out ulong value))
+            return false;
+        if (d.Rs1 != 0)
+        {
+            ulong updated = kind == Op.Csrrs ? value | src : value & ~src;
+            if (!TryWriteCsr(csr, updated))
+                return false;
+        }
+        x[d.Rd] = value;
+        return true;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Runtime.InteropServices;
+using SharpVirt.Cpu.Csr;
+using SharpVirt.Cpu.Decoders;
+using SharpVirt.Cpu.Mmu;
+using SharpVirt.Cpu.Traps;
+using SharpVirt.Memory;
+
+namespace SharpVirt.Cpu;
+
+/// <summary>
+/// One RV64GC hart (M/S/U). It reaches RAM through the guest memory slots and everything else
+/// through <see cref="IPhysicalBus"/>; it knows nothing of the board. <see cref="Run"/> executes
+/// until an exit that the VMM must handle, as KVM_RUN does.
+/// </summary>
+public sealed unsafe partial class Hart : IDisposable
+{
+    public const int DecodeCacheBits = 14;
+
+    /// <summary>What this hart implements, in the ISA naming convention (unprivileged spec ch. 36), for the device tree.</summary>
+    public const string IsaString = "rv64imafdc_zicntr_zicsr_zifencei_zihintpause_zba_zbb_zbs_sstc";
+
+    private readonly GuestMemory memory;
+    private readonly IPhysicalBus bus;
+    private readonly Timebase timebase;
+    private readonly Tlb tlb = new();
+    private readonly DecodedInsn[] decodeCache = new DecodedInsn[1 << DecodeCacheBits];
+
+    /// <summary>x0..x31; x[0] is re-zeroed after every instruction.</summary>
+    private readonly ulong* x;
+    /// <summary>f0..f31, NaN-boxed.</summary>
+    private readonly ulong* f;
+
+    public int HartId { get; }
+    public ulong Pc;
+    public PrivilegeMode Mode { get; private set; } = PrivilegeMode.Machine;
+
+    /// <summary>When set, ECALL from S-mode exits to the VMM (which implements the SBI) instead of trapping to M-mode.</summary>
+    public bool SbiInVmm { get; set; }
+
+    /// <summary>Instructions retired (minstret).</summary>
+    public ulong Instret;
+
+    private volatile bool stopRequested;
+
+    /// <summary>Remote TLB flushes (SBI RFENCE) as tickets: posted by other harts, served at this hart's next poll.</summary>
+    private long flushRequested, flushServed;
+
+    public Hart(int hartId, GuestMemory memory, IPhysicalBus bus, Timebase timebase)
+    {
+        HartId = hartId;
+        this.memory = memory;
+        this.bus = bus;
+        this.timebase = timebase;
+        x = (ulong*)NativeMemory.AllocZeroed(32, sizeof(ulong));
+        f = (ulong*)NativeMemory.AllocZeroed(32, sizeof(ulong));
+        Reset(0);
+    }
+
+    public Timebase Timebase => timebase;
+    public GuestMemory Memory => memory;
+
+    public ulong GetX(int i) => x[i & 31];
+    public void SetX(int i, ulong value)
+    {
+        if ((i & 31) != 0)
+            x[i & 31] = value;
+    }
+
+    public ulong GetF(int i) => f[i & 31];
+    public void SetF(int i, ulong value) => f[i & 31] = value;
+
+    /// <summary>Resets to M-mode at <paramref name="resetPc"/> with the CSRs at their reset values (privileged spec 3.4).</summary>
+    public void Reset(ulong resetPc)
+    {
+        for (int i = 0; i < 32; i++)
+        {
+            x[i] = 0;
+            f[i] = 0;
+        }
+        Pc = resetPc;
+        Mode = PrivilegeMode.Machine;
+        mstatus = Mstatus.Xlen64;
+        medeleg = mideleg = mie = 0;
+        Interlocked.Exchange(ref mipSoftware, 0);
+        Interlocked.Exchange(ref mipHardware, 0);
+        sbiTimer = ulong.MaxValue;
+        mtvec = stvec = mepc = sepc = mcause = scause = mtval = stval = mscratch = sscratch = 0;
+        mcounteren = scounteren = 0;
+        menvcfg = senvcfg = 0;
+        satp = 0;
+        stimecmp = ulong.MaxValue;
+        mtimecmp = ulong.MaxValue;
+        fflags = 0;
+        frm = 0;
+        mcountinhibit = 0;
+        Array.Clear(pmpcfg);
+        Array.Clear(pmpaddr);
+        Instret = 0;
+        cycleOffset = 0;
+        reservation = null;
+        tlb.FlushAll();
+        UpdateTranslationContext();
+    }
+
+    /// <summary>
+    /// Enters S-mode at <paramref name="pc"/> with a0 = hartid and a1 = opaque, satp = 0 and interrupts off:
+    /// the state Linux's boot protocol and SBI HSM hart_start promise (SBI spec 9.1).
+    /// </summary>
+    public void StartSupervisor(ulong pc, ulong a0, ulong a1)
+    {
+        Reset(pc);
+        SetX(10, a0);
+        SetX(11, a1);
+        // Delegate to S what a KVM guest would see as its own traps.
+        medeleg = MedelegWritable & ~((1UL << 9) | (1UL << 11));
+        mideleg = Traps.Interrupt.SupervisorBits;
+        mcounteren = 0xffff_ffff;
+        menvcfg = Csr.Menvcfg.STCE;
+        mstatus |= Csr.Mstatus.FSInitial;
+        SetMode(PrivilegeMode.Supervisor);
+    }
+
+    /// <summary>Asks <see cref="Run"/> to return <see cref="ExitReason.Stop"/> at the next poll; callable from any thread.</summary>
+    public void RequestStop()
+    {
+        stopRequested = true;
+        Kick();
+    }
+
+    public void ClearStop() => stopRequested = false;
+
+    /// <summary>Runs guest code for at most <paramref name="budget"/> instructions, or until an exit.</summary>
+    public ExitReason Run(long budget)
+    {
+        while (budget > 0)
+        {
+            if (stopRequested)
+                return ExitReason.Stop;
+            ServiceRemoteRequests();
+            UpdateTimerInterrupts();
+            TakePendingInterrupt();
+            int chunk = (int)Math.Min(budget, 4096);
+            int executed = Execute(chunk, out ExitReason reason, out bool exited);
+            budget -= executed;
+            if (exited)
+                return reason;
+        }
+        return ExitReason.Budget;
+    }
+
+    /// <summary>Posts a full TLB flush to this hart from another thread; returns the ticket to wait on.</summary>
+    public long PostTlbFlush()
+    {
+        long ticket = Interlocked.Increment(ref flushRequested);
+        Kick();
+        return ticket;
+    }
+
+    public bool TlbFlushServed(long ticket) => Volatile.Read(ref flushServed) >= ticket;
+
+    /// <summary>Serves posted remote requests; the hart's own thread calls this at every poll.</summary>
+    public void ServiceRemoteRequests()
+    {
+        long requested = Volatile.Read(ref flushRequested);
+        if (requested != flushServed)
+        {
+            tlb.FlushAll();
+            Volatile.Write(ref flushServed, requested);
+        }
+    }
+
+    /// <summary>After an SBI exit: the VMM has set a0/a1; resume after the ECALL.</summary>
+    public void CompleteSbiCall() => Pc += 4;
+
+    public void Dispose()
+    {
+        tlb.Dispose();
+        NativeMemory.Free(x);
+        NativeMemory.Free(f);
+    }
+}

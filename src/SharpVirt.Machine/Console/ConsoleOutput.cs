@@ -1,0 +1,67 @@
+namespace SharpVirt.Machine.Console;
+
+/// <summary>
+/// Guest console output to a host stream: buffered, flushed at each newline, when the buffer fills,
+/// and by a short timer so a prompt without a newline still appears.
+/// </summary>
+public sealed class ConsoleOutput : IDisposable
+{
+    private readonly Stream stream;
+    private readonly byte[] buffer = new byte[4096];
+    private readonly Timer timer;
+    private readonly object gate = new();
+    private int count;
+
+    public ConsoleOutput(Stream stream)
+    {
+        this.stream = stream;
+        timer = new Timer(_ => Flush(), null, 20, 20);
+    }
+
+    /// <summary>Optional copy of everything written (for tests and logs).</summary>
+    public Action<ReadOnlySpan<byte>>? Tap { get; set; }
+
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        lock (gate)
+        {
+            Tap?.Invoke(bytes);
+            foreach (byte b in bytes)
+            {
+                buffer[count++] = b;
+                if (count == buffer.Length || b == (byte)'\n')
+                    FlushLocked();
+            }
+        }
+    }
+
+    public void Write(byte b) => Write([b]);
+
+    public void Flush()
+    {
+        lock (gate)
+            FlushLocked();
+    }
+
+    private void FlushLocked()
+    {
+        if (count == 0)
+            return;
+        try
+        {
+            stream.Write(buffer, 0, count);
+            stream.Flush();
+        }
+        catch (IOException)
+        {
+            // The reader went away (closed pipe): the guest keeps running, its output is dropped.
+        }
+        count = 0;
+    }
+
+    public void Dispose()
+    {
+        timer.Dispose();
+        Flush();
+    }
+}

@@ -1,0 +1,145 @@
+using SharpVirt.Cpu;
+using SharpVirt.Machine.Sbi;
+
+namespace SharpVirt.Machine.Vstate;
+
+/// <summary>
+/// One vCPU: a hart and the host thread (named vcpuN) that runs it. The loop is KVM_RUN's contract in
+/// process: run guest code until an exit, handle the exit, repeat. WFI blocks the thread.
+/// </summary>
+public sealed class Vcpu
+{
+    public const long SliceBudget = 50_000;
+
+    private readonly IVmServices vm;
+    private readonly SbiHandler? sbi;
+    private readonly Action<Vcpu>? poll;
+    private readonly ManualResetEventSlim startSignal = new(false);
+    private readonly object hsmLock = new();
+    private Thread? thread;
+    private volatile HsmState state;
+    private ulong startAddress, startOpaque;
+
+    public Vcpu(Hart hart, IVmServices vm, SbiHandler? sbi, Action<Vcpu>? poll)
+    {
+        Hart = hart;
+        this.vm = vm;
+        this.sbi = sbi;
+        this.poll = poll;
+    }
+
+    public Hart Hart { get; }
+    public int Id => Hart.HartId;
+    public HsmState State => state;
+
+    /// <summary>Host thread ID (TID) once the thread runs, for `ps -T`.</summary>
+    public int HostThreadId { get; private set; }
+
+    /// <summary>True while the thread is blocked in WFI.</summary>
+    public bool Halted { get; private set; }
+
+    /// <summary>Starts the host thread; the hart runs now if <paramref name="started"/>, else waits for HSM hart_start.</summary>
+    public void Launch(bool started)
+    {
+        state = started ? HsmState.Started : HsmState.Stopped;
+        startSignal.Reset();
+        Hart.ClearStop();
+        thread = new Thread(Loop) { Name = $"vcpu{Id}", IsBackground = true };
+        thread.Start();
+    }
+
+    /// <summary>Asks the thread to leave and waits for it.</summary>
+    public void Shutdown()
+    {
+        Hart.RequestStop();
+        startSignal.Set();
+        thread?.Join();
+        thread = null;
+    }
+
+    /// <summary>HSM hart_start from another hart: begin at <paramref name="address"/> in S-mode with a0 = hartid, a1 = opaque.</summary>
+    public bool TryStart(ulong address, ulong opaque)
+    {
+        lock (hsmLock)
+        {
+            if (state != HsmState.Stopped)
+                return false;
+            startAddress = address;
+            startOpaque = opaque;
+            state = HsmState.StartPending;
+        }
+        startSignal.Set();
+        return true;
+    }
+
+    /// <summary>HSM hart_stop on this hart's own thread.</summary>
+    public void StopSelf()
+    {
+        lock (hsmLock)
+        {
+            state = HsmState.Stopped;
+            startSignal.Reset();
+        }
+    }
+
+    /// <summary>HSM default retentive suspend: wait like WFI, then continue after the ECALL.</summary>
+    public void SuspendRetentive()
+    {
+        state = HsmState.Suspended;
+        WaitForInterrupt();
+        state = HsmState.Started;
+    }
+
+    private void WaitForInterrupt()
+    {
+        Halted = true;
+        Hart.ServiceRemoteRequests();
+        Hart.WaitForInterrupt(TimeSpan.FromMilliseconds(100));
+        Halted = false;
+    }
+
+    private void Loop()
+    {
+        HostThreadId = HostThread.CurrentTid();
+        try
+        {
+            while (!vm.Exiting)
+            {
+                if (state != HsmState.Started && !WaitForStart())
+                    continue;
+                ExitReason reason = Hart.Run(SliceBudget);
+                switch (reason)
+                {
+                    case ExitReason.Wfi:
+                        WaitForInterrupt();
+                        break;
+                    case ExitReason.Sbi when sbi != null:
+                        sbi.Handle(this);
+                        break;
+                    case ExitReason.Stop:
+                        return;
+                }
+                poll?.Invoke(this);
+            }
+        }
+        catch (Exception e)
+        {
+            vm.RequestExit(new VmExit(VmExitKind.InternalError, 2, $"internal error on vcpu{Id}: {e.GetType().Name}: {e.Message}"));
+        }
+    }
+
+    /// <summary>Blocks a stopped hart until hart_start; returns true once it is running.</summary>
+    private bool WaitForStart()
+    {
+        Hart.ServiceRemoteRequests();
+        startSignal.Wait(100);
+        lock (hsmLock)
+        {
+            if (state != HsmState.StartPending)
+                return false;
+            Hart.StartSupervisor(startAddress, (ulong)Id, startOpaque);
+            state = HsmState.Started;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace SharpVirt.Machine.Vstate;
+
+/// <summary>What to build and boot: the command line's choices.</summary>
+public sealed record VmConfig
+{
+    public const ulong MiB = 1UL << 20, GiB = 1UL << 30;
+    public const string DefaultAppend = "console=ttyS0 earlycon=sbi";
+
+    public int Cpus { get; init; } = 2;
+    public ulong MemorySize { get; init; } = 1 * GiB;
+    public string? Kernel { get; init; }
+    public string? Initrd { get; init; }
+
+    /// <summary>null: the VMM implements the SBI and boots the kernel in S-mode; "none": the kernel runs bare in M-mode; else an M-mode firmware.</summary>
+    public string? Bios { get; init; }
+    public string Append { get; init; } = DefaultAppend;
+    public TimeSpan? Timeout { get; init; }
+    public string? DtbOut { get; init; }
+
+    public bool BareMetal => Bios == "none";
+    public bool FirmwareBoot => Bios is not null && Bios != "none";
+}

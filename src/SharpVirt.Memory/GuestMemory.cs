@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+
+namespace SharpVirt.Memory;
+
+/// <summary>
+/// Guest-physical RAM as a table of memory slots. Every access from devices and loaders is checked:
+/// an address outside the slots, or a range that leaves one, is refused rather than touching host memory.
+/// </summary>
+public sealed unsafe class GuestMemory : IDisposable
+{
+    private MemorySlot[] slots = [];
+
+    public IReadOnlyList<MemorySlot> Slots => slots;
+
+    public MemorySlot AddSlot(ulong guestBase, ulong size)
+    {
+        foreach (var s in slots)
+            if (guestBase < s.GuestEnd && s.GuestBase < guestBase + size)
+                throw new ArgumentException($"memory slot at {guestBase:x} overlaps slot {s.Id}");
+        var slot = new MemorySlot(slots.Length, guestBase, size);
+        slots = [.. slots, slot];
+        Array.Sort(slots, (a, b) => a.GuestBase.CompareTo(b.GuestBase));
+        return slot;
+    }
+
+    /// <summary>The slot holding <paramref name="gpa"/>, or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public MemorySlot? FindSlot(ulong gpa)
+    {
+        var s = slots;
+        for (int i = 0; i < s.Length; i++)
+            if (gpa - s[i].GuestBase < s[i].Size)
+                return s[i];
+        return null;
+    }
+
+    /// <summary>Host pointer for [gpa, gpa+length) if it lies wholly within one slot, else null.</summary>
+    public byte* GetHostPointer(ulong gpa, ulong length)
+    {
+        var s = FindSlot(gpa);
+        if (s == null || !s.Contains(gpa, length))
+            return null;
+        return s.Host + (gpa - s.GuestBase);
+    }
+
+    public bool IsRam(ulong gpa, ulong length) => GetHostPointer(gpa, length) != null;
+
+    public bool TryRead(ulong gpa, Span<byte> destination)
+    {
+        byte* p = GetHostPointer(gpa, (ulong)destination.Length);
+        if (p == null)
+            return false;
+        new ReadOnlySpan<byte>(p, destination.Length).CopyTo(destination);
+        return true;
+    }
+
+    public bool TryWrite(ulong gpa, ReadOnlySpan<byte> source)
+    {
+        byte* p = GetHostPointer(gpa, (ulong)source.Length);
+        if (p == null)
+            return false;
+        source.CopyTo(new Span<byte>(p, source.Length));
+        return true;
+    }
+
+    public void Write(ulong gpa, ReadOnlySpan<byte> source)
+    {
+        if (!TryWrite(gpa, source))
+            throw new ArgumentOutOfRangeException(nameof(gpa), $"guest range 0x{gpa:x}+0x{source.Length:x} is not RAM");
+    }
+
+    public bool TryRead<T>(ulong gpa, out T value) where T : unmanaged
+    {
+        byte* p = GetHostPointer(gpa, (ulong)sizeof(T));
+        if (p == null)
+        {
+            value = default;
+            return false;
+        }
+        value = Unsafe.ReadUnaligned<T>(p);
+        return true;
+    }
+
+    public bool TryWrite<T>(ulong gpa, T value) where T : unmanaged
+    {
+        byte* p = GetHostPointer(gpa, (ulong)sizeof(T));
+        if (p == null)
+            return false;
+        Unsafe.WriteUnaligned(p, value);
+        return true;
+    }
+
+    public ulong TotalSize => slots.Aggregate(0UL, (a, s) => a + s.Size);
+
+    public void Dispose()
+    {
+        foreach (var s in slots)
+            s.Dispose();
+        slots = [];
+    }
+}

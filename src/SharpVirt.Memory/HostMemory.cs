@@ -1,0 +1,54 @@
+using System.Runtime.InteropServices;
+
+namespace SharpVirt.Memory;
+
+/// <summary>Host virtual memory reserved with mmap(MAP_NORESERVE): pages appear on first touch.</summary>
+public static unsafe partial class HostMemory
+{
+    private const int ProtRead = 1, ProtWrite = 2;
+    private const int MapPrivate = 0x02, MapAnonymous = 0x20, MapNoReserve = 0x4000;
+    public const int MadvDontNeed = 4, MadvMergeable = 12;
+
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    private static partial nint Mmap(nint addr, nuint length, int prot, int flags, int fd, nint offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    private static partial int Munmap(nint addr, nuint length);
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static partial int MadviseNative(nint addr, nuint length, int advice);
+
+    [LibraryImport("libc", EntryPoint = "mincore", SetLastError = true)]
+    private static partial int Mincore(nint addr, nuint length, byte* vec);
+
+    /// <summary>Reserves <paramref name="size"/> bytes of zeroed, lazily backed memory.</summary>
+    public static byte* Reserve(ulong size)
+    {
+        nint p = Mmap(0, (nuint)size, ProtRead | ProtWrite, MapPrivate | MapAnonymous | MapNoReserve, -1, 0);
+        if (p == -1)
+            throw new OutOfMemoryException($"mmap of {size >> 20} MiB failed (errno {Marshal.GetLastPInvokeError()})");
+        return (byte*)p;
+    }
+
+    public static void Release(byte* p, ulong size) => Munmap((nint)p, (nuint)size);
+
+    /// <summary>Gives pages back to the host (balloon, free page reporting); they read as zero afterwards.</summary>
+    public static bool Advise(byte* p, ulong size, int advice) => MadviseNative((nint)p, (nuint)size, advice) == 0;
+
+    /// <summary>Counts the pages of a range that the host has backed (resident).</summary>
+    public static ulong CountResidentPages(byte* p, ulong size)
+    {
+        const ulong chunkPages = 1 << 16;
+        ulong pages = size / 4096, resident = 0;
+        byte* vec = stackalloc byte[(int)chunkPages];
+        for (ulong off = 0; off < pages; off += chunkPages)
+        {
+            ulong n = Math.Min(chunkPages, pages - off);
+            if (Mincore((nint)(p + off * 4096), (nuint)(n * 4096), vec) != 0)
+                return 0;
+            for (ulong i = 0; i < n; i++)
+                resident += (ulong)(vec[i] & 1);
+        }
+        return resident;
+    }
+}
