@@ -29,6 +29,7 @@ public static class BootLoader
         if (c.BareMetal)
             return LoadBareMetal(vm, c, memory, harts);
 
+        byte[]? fwData = c.FirmwareBoot ? ReadFile(c.Bios!, "firmware") : null;
         byte[]? initrd = c.Initrd is null ? null : ReadFile(c.Initrd, "initrd");
         if (initrd is { Length: 0 })
             throw new BootImageException($"initrd '{c.Initrd}' is empty");
@@ -37,9 +38,8 @@ public static class BootLoader
         // Sized with placeholder initrd bounds: the real ones have the same encoding length.
         int dtbSize = BuildDtb(vm, c, initrd is null ? null : 0UL, initrd is null ? null : 0UL).Length;
 
-        if (c.FirmwareBoot)
+        if (fwData is not null)
         {
-            byte[] fwData = ReadFile(c.Bios!, "firmware");
             var firmware = KernelImage.Parse(fwData, c.Bios!, rawAllowed: true);
             var layout = BootLayout.ForFirmwareBoot(VirtLayout.RamBase, ramSize, firmware.Span(VirtLayout.RamBase),
                 kernel?.MemorySize ?? 0, (ulong)(initrd?.Length ?? 0), (ulong)dtbSize);

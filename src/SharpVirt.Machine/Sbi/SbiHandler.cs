@@ -123,7 +123,11 @@ public sealed class SbiHandler(IVmServices vm)
         {
             var spin = new SpinWait();
             while (!target.Hart.TlbFlushServed(ticket) && target.State == HsmState.Started && !vm.Exiting)
+            {
+                // Two harts may shoot each other down at once: serve our own queue while we wait.
+                caller.Hart.ServiceRemoteRequests();
                 spin.SpinOnce();
+            }
         }
         return error;
     }

@@ -45,7 +45,7 @@ def decode(b, f):
     if e == 0:
         if m == 0:
             return ("zero", s, Fraction(0))
-        return ("num", s, Fraction(m, 1 << (f.mbits - f.emin + 0)) if False else Fraction(m) * Fraction(2) ** (f.emin - f.mbits))
+        return ("num", s, Fraction(m) * Fraction(2) ** (f.emin - f.mbits))
     return ("num", s, Fraction((1 << f.mbits) | m) * Fraction(2) ** (e - f.bias - f.mbits))
 
 
@@ -119,12 +119,6 @@ def round_to(f, sign, x, rm):
 
 def zero(f, sign):
     return f.sign if sign else 0
-
-
-def from_value(f, sign, x, rm, exact_zero_sign=None):
-    if x == 0:
-        return zero(f, exact_zero_sign if exact_zero_sign is not None else sign), 0
-    return round_to(f, sign, x, rm)
 
 
 def nan_in(f, *bs):
@@ -360,9 +354,6 @@ SPECIAL = {
           0xffc00000, 0x7f800001, 0x7fa00000, s_(1.0000001), s_(0.99999994), s_(1e-40),
           s_(-7.25), s_(65536.5)],
 }
-
-
-def fmt_of(name): return S if name == "s" else D
 
 
 def hx(x): return "0x%016x" % (x & ((1 << 64) - 1))

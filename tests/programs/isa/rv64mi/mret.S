@@ -1,5 +1,5 @@
 /* rv64mi mret: mret restores MIE from MPIE, sets MPIE, drops MPP to U and
- * enters the old MPP mode, clearing MPRV when that mode is below M; trap
+ * enters the old MPP mode, keeping MPRV when that mode is M; trap
  * entry stacks MIE into MPIE and records the previous mode in MPP; sret
  * executed in M mode returns to the SPP mode. */
 #include "env.h"

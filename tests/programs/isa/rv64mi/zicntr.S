@@ -1,6 +1,7 @@
 /* rv64mi zicntr: cycle/instret (and their M aliases) count up, instret
  * counts exactly the retired instructions, writes to mcycle/minstret take
- * effect, mcountinhibit freezes them, the unused hpm counters read zero, and
+ * effect, mcountinhibit freezes them (where its bits stick), the unused hpm
+ * counters read zero, and
  * time is monotonic where it can be read (an M-mode read of time may trap to
  * be emulated, as on platforms without a readable timer). */
 #include "env.h"
@@ -68,9 +69,11 @@ CODE_BEGIN_M
   bltu a2, a3, 1f
   j fail
 1:
-  /* mcountinhibit freezes cycle and instret */
+  /* mcountinhibit freezes cycle and instret; its bits are WARL, so only the
+   * bits that read back as set are checked */
   TEST_ID(8)
   csrwi mcountinhibit, 5
+  csrr a6, mcountinhibit
   csrr a0, mcycle
   csrr a1, minstret
   li a3, 20
@@ -78,9 +81,13 @@ CODE_BEGIN_M
   bnez a3, 1b
   csrr a4, mcycle
   csrr a5, minstret
+  andi a7, a6, 1
+  beqz a7, 2f
   EXPECT_EQ(8, cy, a0, a4)
+2:andi a7, a6, 4
+  beqz a7, 3f
   EXPECT_EQ(8, ir, a1, a5)
-  TEST_CASE(9, a0, 5, csrr a0, mcountinhibit)
+3:
   csrwi mcountinhibit, 0
   TEST_ID(10)
   csrr a0, minstret

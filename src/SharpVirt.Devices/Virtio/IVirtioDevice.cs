@@ -1,0 +1,58 @@
+namespace SharpVirt.Devices.Virtio;
+
+/// <summary>
+/// A virtio device behind a transport (virtio 1.2, 2 "Basic Facilities of a Virtio Device"). The transport
+/// (<see cref="VirtioMmioTransport"/>) owns the status, feature negotiation, the queue registers and the
+/// interrupt line; the device owns its configuration space and does the I/O.
+/// </summary>
+/// <remarks>
+/// Threading: <see cref="ReadConfig"/>, <see cref="WriteConfig"/>, <see cref="Activate"/>, <see cref="Notify"/>
+/// and <see cref="Reset"/> are called on vCPU threads, serialized by the transport. None of them may block on
+/// guest I/O: <see cref="Notify"/> hands work to the device's own I/O thread (see <see cref="VirtioWorker"/>).
+/// </remarks>
+public interface IVirtioDevice : IDisposable
+{
+    /// <summary>The device ID reported to the driver.</summary>
+    VirtioDeviceType Type { get; }
+
+    /// <summary>
+    /// The device-specific feature bits offered (bits 0 to 23 and any others the device handles itself).
+    /// The transport adds <see cref="VirtioFeatures.Transport"/> (VERSION_1, EVENT_IDX, INDIRECT_DESC).
+    /// </summary>
+    ulong DeviceFeatures { get; }
+
+    /// <summary>The number of virtqueues (the transport exposes queue indices 0 to QueueCount - 1).</summary>
+    int QueueCount { get; }
+
+    /// <summary>The largest queue size the device accepts (QueueNumMax); a power of two, at most 32768.</summary>
+    ushort MaxQueueSize { get; }
+
+    /// <summary>
+    /// Reads <paramref name="size"/> (1, 2 or 4) bytes of the device configuration space (little-endian) at
+    /// <paramref name="offset"/>. Offsets beyond the configuration read as zero. Must not throw.
+    /// </summary>
+    uint ReadConfig(int offset, int size);
+
+    /// <summary>
+    /// Writes the low <paramref name="size"/> (1, 2 or 4) bytes of <paramref name="value"/> to the configuration
+    /// space. Read-only fields and offsets beyond the configuration ignore writes. Must not throw.
+    /// </summary>
+    void WriteConfig(int offset, int size, uint value);
+
+    /// <summary>
+    /// Starts the device once the driver has set DRIVER_OK (3.1.1). <paramref name="context"/> stays valid until
+    /// <see cref="Reset"/>. Queues the driver did not enable have <see cref="VirtQueue.IsReady"/> false.
+    /// </summary>
+    void Activate(VirtioDeviceContext context);
+
+    /// <summary>
+    /// The driver notified (kicked) queue <paramref name="queue"/>. Called on a vCPU thread: must not block.
+    /// </summary>
+    void Notify(int queue);
+
+    /// <summary>
+    /// Device reset (2.4): stop all work, wait for the I/O thread to be idle, and drop every reference to the
+    /// context and queues. Returns to the state before <see cref="Activate"/>; also called when never activated.
+    /// </summary>
+    void Reset();
+}
