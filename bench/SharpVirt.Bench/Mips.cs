@@ -9,14 +9,20 @@ public static class Mips
     public static int Run(string[] args)
     {
         double seconds = args.Length >= 2 && args[0] == "--seconds" ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        double interp = Measure(false, seconds), jit = Measure(true, seconds);
+        Console.WriteLine($"integer loop: interp {interp:0} MIPS, jit {jit:0} MIPS, time ratio jit/interp {interp / jit:0.00} ({Environment.ProcessorCount} host cores)");
+        return 0;
+    }
+
+    public static double Measure(bool jit, double seconds)
+    {
         using var loop = new IntegerLoop();
-        loop.Hart.Run(50_000_000); // warm up the JIT tiers
+        loop.Hart.JitEnabled = jit;
+        loop.Hart.Run(50_000_000); // warm up the .NET JIT tiers and the block translator
         ulong start = loop.Hart.Instret;
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed.TotalSeconds < seconds)
             loop.Hart.Run(10_000_000);
-        double mips = (loop.Hart.Instret - start) / sw.Elapsed.TotalSeconds / 1e6;
-        Console.WriteLine($"interpreter: {mips:0} MIPS on the integer loop ({Environment.ProcessorCount} host cores)");
-        return 0;
+        return (loop.Hart.Instret - start) / sw.Elapsed.TotalSeconds / 1e6;
     }
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using SharpVirt.Cpu.Csr;
 using SharpVirt.Cpu.Decoders;
 using SharpVirt.Cpu.Traps;
+using SharpVirt.Cpu.Translation;
 
 namespace SharpVirt.Cpu;
 
@@ -21,8 +22,25 @@ public sealed unsafe partial class Hart
         int n = 0;
         reason = ExitReason.Budget;
         exited = false;
+        bool blockHead = blocks != null;
         while (n < budget)
         {
+            if (blockHead)
+            {
+                // Translated code runs from block heads: the start of a slice and every jump target.
+                blockHead = false;
+                ulong traps = TrapCount;
+                int ran = TryRunBlock(pc);
+                if (ran >= 0)
+                {
+                    n += ran;
+                    if (TrapCount != traps)
+                        return n;
+                    pc = Pc;
+                    blockHead = true;
+                    continue;
+                }
+            }
             if (!Fetch(pc, out uint raw))
                 goto fault;
             ref DecodedInsn d = ref cache[(int)((raw * 0x9E3779B1u) >> (32 - DecodeCacheBits))];
@@ -90,7 +108,7 @@ public sealed unsafe partial class Hart
                 case Op.Sraw: x[d.Rd] = (ulong)((int)x[d.Rs1] >> (int)(x[d.Rs2] & 31)); break;
 
                 case Op.Fence: Interlocked.MemoryBarrier(); break;
-                case Op.FenceI: break; // the decode cache is keyed by instruction bits, so it is never stale
+                case Op.FenceI: FlushTranslations(); break; // the decode cache is keyed by instruction bits, so it is never stale
 
                 case Op.Mul: x[d.Rd] = x[d.Rs1] * x[d.Rs2]; break;
                 case Op.Mulh: x[d.Rd] = (ulong)Math.BigMul((long)x[d.Rs1], (long)x[d.Rs2], out _); break;
@@ -247,6 +265,7 @@ public sealed unsafe partial class Hart
                     goto illegal;
             }
             x[0] = 0;
+            blockHead = blocks != null && (next != pc + d.Length || !BlockTranslator.CanTranslate(d.Op));
             pc = next;
             Instret++;
             n++;

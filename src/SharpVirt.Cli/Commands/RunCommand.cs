@@ -20,10 +20,11 @@ public static class RunCommand
         var bios = new Option<string?>("--bios") { Description = "M-mode firmware file, or 'none' to run --kernel bare in M-mode (default: the VMM implements the SBI)" };
         var timeout = new Option<double?>("--timeout") { Description = "Stop the guest after SECONDS (exit code 124)" };
         var dtbOut = new Option<string?>("--dtb-out") { Description = "Write the generated device tree blob to FILE" };
+        var engine = new Option<CpuEngine>("--engine") { Description = "CPU engine: jit (interpreter plus block translator) or interp", DefaultValueFactory = _ => CpuEngine.Jit };
 
         var command = new Command("run", "Boot a virtual machine")
         {
-            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut,
+            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut, engine,
         };
         command.SetAction(parse =>
         {
@@ -44,6 +45,7 @@ public static class RunCommand
                     Append = parse.GetValue(append) ?? VmConfig.DefaultAppend,
                     Timeout = seconds is double s ? TimeSpan.FromSeconds(s) : null,
                     DtbOut = parse.GetValue(dtbOut),
+                    Engine = parse.GetValue(engine),
                 };
                 if (config.Kernel is null && !config.BareMetal)
                 {

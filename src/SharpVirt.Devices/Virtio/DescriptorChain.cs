@@ -23,6 +23,9 @@ public sealed class DescriptorChain
     /// <summary>The guest memory the segments refer to.</summary>
     public GuestMemory Memory { get; }
 
+    /// <summary>True while the chain sits in its queue's pool (guards against a double AddUsed).</summary>
+    internal bool Pooled { get; set; }
+
     /// <summary>The index of the head descriptor, returned to the driver in the used ring.</summary>
     public ushort Head { get; private set; }
 

@@ -147,9 +147,11 @@ public sealed unsafe class VirtQueue
                 throw new VirtQueueException($"queue {Index}: head {head} is not below the queue size {Size}");
             }
             DescriptorChain c = _pool.Count > 0 ? _pool.Pop() : new DescriptorChain(Memory);
+            c.Pooled = false;
             string? error = Walk(head, c);
             if (error != null)
             {
+                c.Pooled = true;
                 _pool.Push(c);
                 throw new VirtQueueException($"queue {Index}, head {head}: {error}", head);
             }
@@ -190,8 +192,9 @@ public sealed unsafe class VirtQueue
         AddUsed(chain.Head, (uint)Math.Min(writtenBytes, chain.WritableLength));
         lock (_lock)
         {
-            if (_pool.Count < 64 && chain.Memory == Memory)
+            if (!chain.Pooled && _pool.Count < 64 && chain.Memory == Memory)
             {
+                chain.Pooled = true;
                 _pool.Push(chain);
             }
         }

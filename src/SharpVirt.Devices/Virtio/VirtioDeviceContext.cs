@@ -12,6 +12,7 @@ public sealed class VirtioDeviceContext
 {
     private readonly IVirtioTransport _transport;
     private volatile bool _valid = true;
+    private volatile bool _broken;
 
     internal VirtioDeviceContext(IVirtioTransport transport, GuestMemory memory, ulong negotiatedFeatures, VirtQueue[] queues)
     {
@@ -32,6 +33,9 @@ public sealed class VirtioDeviceContext
 
     /// <summary>False once the device has been reset.</summary>
     public bool IsValid => _valid;
+
+    /// <summary>True once <see cref="SetNeedsReset"/> was called: the device should stop processing queues.</summary>
+    public bool NeedsReset => _broken;
 
     /// <summary>True when the driver accepted every bit of <paramref name="mask"/>.</summary>
     public bool HasFeature(ulong mask) => (NegotiatedFeatures & mask) == mask;
@@ -67,9 +71,33 @@ public sealed class VirtioDeviceContext
     /// </summary>
     public void SetNeedsReset()
     {
+        _broken = true;
         if (_valid)
         {
             _transport.MarkNeedsReset();
+        }
+    }
+
+    /// <summary>
+    /// Pops the next chain of queue <paramref name="queue"/> like <see cref="VirtQueue.TryPop"/>, but treats a
+    /// malformed chain or ring as fatal (2.1.2): it calls <see cref="SetNeedsReset"/> and returns false, as it does
+    /// for every call after that, until the driver resets the device.
+    /// </summary>
+    public bool TryPop(int queue, out DescriptorChain chain)
+    {
+        chain = null!;
+        if (!_valid || _broken || (uint)queue >= (uint)Queues.Count)
+        {
+            return false;
+        }
+        try
+        {
+            return Queues[queue].TryPop(out chain);
+        }
+        catch (VirtQueueException)
+        {
+            SetNeedsReset();
+            return false;
         }
     }
 

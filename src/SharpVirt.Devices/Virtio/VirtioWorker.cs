@@ -19,6 +19,8 @@ public sealed class VirtioWorker : IDisposable
     private Thread? _thread;
     private ulong _pending;
     private volatile bool _stop;
+    private volatile bool _busy;
+    private int _faults;
 
     /// <summary>Creates a stopped worker.</summary>
     /// <param name="name">The thread name (15 characters at most show in <c>ps -T</c>), e.g. "virtio-rng".</param>
@@ -35,6 +37,12 @@ public sealed class VirtioWorker : IDisposable
 
     /// <summary>True between <see cref="Start"/> and <see cref="Stop"/>.</summary>
     public bool IsRunning => Volatile.Read(ref _thread) != null;
+
+    /// <summary>Exceptions the work callback has thrown (each one a device bug; the guest cannot cause them).</summary>
+    public int Faults => Volatile.Read(ref _faults);
+
+    /// <summary>True when no kick is pending and the callback is not running (for tests).</summary>
+    internal bool IsIdle => !_busy && Interlocked.Read(ref _pending) == 0;
 
     /// <summary>True when called on the worker thread itself.</summary>
     public bool IsCurrentThread => Volatile.Read(ref _thread) == Thread.CurrentThread;
@@ -105,18 +113,23 @@ public sealed class VirtioWorker : IDisposable
             {
                 break;
             }
+            _busy = true;
             ulong bits = Interlocked.Exchange(ref _pending, 0);
-            if (bits == 0)
-            {
-                continue;
-            }
             try
             {
-                _work(bits);
+                if (bits != 0)
+                {
+                    _work(bits);
+                }
             }
             catch (Exception e)
             {
+                Interlocked.Increment(ref _faults);
                 _error?.Invoke(e);
+            }
+            finally
+            {
+                _busy = false;
             }
         }
     }

@@ -8,7 +8,7 @@ namespace SharpVirt.Machine.BareMetal;
 public static class BareMetalRunner
 {
     /// <summary>Returns the exit code: 0 on pass, non-zero on failure, 124 on timeout; console output goes to <paramref name="console"/>.</summary>
-    public static int Run(string elfPath, TimeSpan timeout, TextWriter console, int cpus = 1)
+    public static int Run(string elfPath, TimeSpan timeout, TextWriter console, int cpus = 1, CpuEngine engine = CpuEngine.Jit, int jitThreshold = 1000)
     {
         var buffer = new MemoryStream();
         VmExit exit;
@@ -21,6 +21,8 @@ public static class BareMetalRunner
                 Kernel = elfPath,
                 Bios = "none",
                 Timeout = timeout,
+                Engine = engine,
+                JitThreshold = jitThreshold,
             };
             using var vm = new Vm(config, output);
             exit = vm.Run();

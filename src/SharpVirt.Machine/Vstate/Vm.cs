@@ -49,7 +49,7 @@ public sealed class Vm : IVmServices, IDisposable
         var boardBus = new BoardBus(Bus);
         var harts = new Hart[config.Cpus];
         for (int i = 0; i < harts.Length; i++)
-            harts[i] = new Hart(i, Memory, boardBus, Timebase);
+            harts[i] = new Hart(i, Memory, boardBus, Timebase) { JitEnabled = config.Engine == CpuEngine.Jit, HotThreshold = config.JitThreshold };
 
         plic = new Plic(config.Cpus, (context, level) =>
             harts[context / 2].SetInterruptLine(context % 2 == 0 ? Interrupt.MEIP : Interrupt.SEIP, level));

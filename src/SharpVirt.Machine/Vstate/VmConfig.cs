@@ -17,6 +17,18 @@ public sealed record VmConfig
     public TimeSpan? Timeout { get; init; }
     public string? DtbOut { get; init; }
 
+    /// <summary>The CPU engine: the interpreter alone, or with the block translator (the default).</summary>
+    public CpuEngine Engine { get; init; } = CpuEngine.Jit;
+
+    /// <summary>Runs of a block before the translator compiles it (1 compiles everything at once, for testing).</summary>
+    public int JitThreshold { get; init; } = 1000;
+
     public bool BareMetal => Bios == "none";
     public bool FirmwareBoot => Bios is not null && Bios != "none";
+}
+
+public enum CpuEngine
+{
+    Interp,
+    Jit,
 }

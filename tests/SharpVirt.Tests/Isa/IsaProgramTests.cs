@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using SharpVirt.Machine.BareMetal;
+using SharpVirt.Machine.Vstate;
 using Xunit.Abstractions;
 
 namespace SharpVirt.Tests.Isa;
@@ -32,26 +33,27 @@ public sealed class IsaProgramTests : IClassFixture<IsaProgramBuild>
         {
             // Keep one case so the run reports the build problem (through the
             // fixture) instead of silently having no tests.
-            yield return [IsaProgramBuild.NoProgramsPlaceholder];
+            yield return [IsaProgramBuild.NoProgramsPlaceholder, CpuEngine.Jit];
             yield break;
         }
 
         foreach (var name in names)
         {
-            yield return [name];
+            yield return [name, CpuEngine.Interp];
+            yield return [name, CpuEngine.Jit];
         }
     }
 
     [Theory]
     [MemberData(nameof(Programs))]
-    public void Program_passes(string program)
+    public void Program_passes(string program, CpuEngine engine)
     {
         Assert.NotEqual(IsaProgramBuild.NoProgramsPlaceholder, program);
         var elf = Path.Combine(_build.BuildDirectory, program + ".elf");
         Assert.True(File.Exists(elf), $"{elf} was not built");
 
         var console = new StringWriter();
-        int exitCode = BareMetalRunner.Run(elf, Timeout, console);
+        int exitCode = BareMetalRunner.Run(elf, Timeout, console, engine: engine, jitThreshold: 1);
         var text = console.ToString();
         if (text.Length > 0)
         {

@@ -1,0 +1,572 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using SharpVirt.Cpu.Decoders;
+using SharpVirt.Cpu.Mmu;
+
+namespace SharpVirt.Cpu.Translation;
+
+/// <summary>
+/// Translates a run of decoded guest instructions into a .NET <see cref="DynamicMethod"/>. Guest registers
+/// live in IL locals (RyuJIT assigns host registers) and are written back at every exit. Loads and stores
+/// inline the TLB hit and call the hart's slow path on a miss; a fault writes back, points the hart at the
+/// faulting instruction and raises the trap, so exceptions stay precise. The code is position independent:
+/// the block's virtual PC is an argument, since one physical page can be mapped at several addresses.
+/// </summary>
+public static unsafe class BlockTranslator
+{
+    public const int MaxInstructions = 64;
+
+    /// <summary>A loop that jumps back to its own start runs at most this many instructions before leaving to poll interrupts.</summary>
+    public const int LoopBudget = 2048;
+
+    private const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
+    private static readonly FieldInfo LoadTlb = typeof(Hart).GetField("loadTlb", Private)!;
+    private static readonly FieldInfo StoreTlb = typeof(Hart).GetField("storeTlb", Private)!;
+    private static readonly FieldInfo PcField = typeof(Hart).GetField(nameof(Hart.Pc))!;
+    private static readonly MethodInfo ReadSlow = typeof(Hart).GetMethod("ReadSlow", Private)!;
+    private static readonly MethodInfo WriteSlow = typeof(Hart).GetMethod("WriteSlow", Private)!;
+    private static readonly MethodInfo RaiseFault = typeof(Hart).GetMethod("RaisePendingFault", Private)!;
+
+    /// <summary>Whether the translator handles <paramref name="op"/>; anything else ends a block (the interpreter runs it).</summary>
+    public static bool CanTranslate(Op op) => op is >= Op.Lui and <= Op.Sraw and not Op.FenceI and not Op.Ecall and not Op.Ebreak
+        || op is >= Op.Mul and <= Op.Remuw
+        || op is >= Op.AddUw and <= Op.Bseti;
+
+    /// <summary>Ends a block after this instruction.</summary>
+    public static bool EndsBlock(Op op) => op is >= Op.Jal and <= Op.Bgeu;
+
+    public static BlockFunction Compile(IReadOnlyList<DecodedInsn> insns, ulong startPc)
+    {
+        var method = new DynamicMethod($"block_{startPc:x}", typeof(int), [typeof(Hart), typeof(ulong*), typeof(ulong)], typeof(Hart).Module, skipVisibility: true);
+        new Emitter(method.GetILGenerator(), insns).Emit();
+        return method.CreateDelegate<BlockFunction>();
+    }
+
+    private sealed class Emitter(ILGenerator il, IReadOnlyList<DecodedInsn> insns)
+    {
+        private readonly LocalBuilder?[] reg = new LocalBuilder?[32];
+        private readonly bool[] written = new bool[32];
+        private LocalBuilder addr = null!, value = null!, entry = null!, nextOffset = null!, retired = null!, loopRetired = null!;
+        private Label exit, fault;
+
+        public void Emit()
+        {
+            foreach (var d in insns)
+            {
+                Use(d.Rs1);
+                Use(d.Rs2);
+                if (Writes(d))
+                {
+                    Use(d.Rd);
+                    written[d.Rd] = d.Rd != 0;
+                }
+            }
+            addr = il.DeclareLocal(typeof(ulong));
+            value = il.DeclareLocal(typeof(ulong));
+            entry = il.DeclareLocal(typeof(nint));
+            nextOffset = il.DeclareLocal(typeof(long));
+            retired = il.DeclareLocal(typeof(int));
+            loopRetired = il.DeclareLocal(typeof(int));
+            exit = il.DefineLabel();
+            fault = il.DefineLabel();
+
+            for (int i = 1; i < 32; i++)
+            {
+                if (reg[i] is null)
+                    continue;
+                il.Emit(OpCodes.Ldarg_1);
+                il.Emit(OpCodes.Ldc_I4, i * 8);
+                il.Emit(OpCodes.Add);
+                il.Emit(OpCodes.Ldind_I8);
+                il.Emit(OpCodes.Stloc, reg[i]!);
+            }
+            var start = il.DefineLabel();
+            il.MarkLabel(start);
+
+            bool hasStores = insns.Any(d => d.Op is Op.Sb or Op.Sh or Op.Sw or Op.Sd);
+            long offset = 0;
+            for (int k = 0; k < insns.Count; k++)
+            {
+                var d = insns[k];
+                EmitInstruction(d, k, offset, start, loopAllowed: !hasStores);
+                offset += d.Length;
+            }
+            if (!EndsBlock(insns[^1].Op))
+                SetExit(offset, insns.Count);
+
+            // Common exit: write back, set the PC, return the count.
+            il.MarkLabel(exit);
+            WriteBack();
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldarg_2);
+            il.Emit(OpCodes.Ldloc, nextOffset);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Stfld, PcField);
+            il.Emit(OpCodes.Ldloc, retired);
+            il.Emit(OpCodes.Ldloc, loopRetired);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Ret);
+
+            // Fault: the faulting instruction's offset and count are already set.
+            il.MarkLabel(fault);
+            WriteBack();
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldarg_2);
+            il.Emit(OpCodes.Ldloc, nextOffset);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Stfld, PcField);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Call, RaiseFault);
+            il.Emit(OpCodes.Ldloc, retired);
+            il.Emit(OpCodes.Ldloc, loopRetired);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Ret);
+        }
+
+        private static bool Writes(in DecodedInsn d) => d.Op is not (Op.Sb or Op.Sh or Op.Sw or Op.Sd or Op.Fence
+            or Op.Beq or Op.Bne or Op.Blt or Op.Bge or Op.Bltu or Op.Bgeu);
+
+        private void Use(int r)
+        {
+            if (r != 0 && reg[r] is null)
+                reg[r] = il.DeclareLocal(typeof(ulong));
+        }
+
+        private void WriteBack()
+        {
+            for (int i = 1; i < 32; i++)
+            {
+                if (!written[i])
+                    continue;
+                il.Emit(OpCodes.Ldarg_1);
+                il.Emit(OpCodes.Ldc_I4, i * 8);
+                il.Emit(OpCodes.Add);
+                il.Emit(OpCodes.Ldloc, reg[i]!);
+                il.Emit(OpCodes.Stind_I8);
+            }
+        }
+
+        private void Load(int r)
+        {
+            if (r == 0)
+                il.Emit(OpCodes.Ldc_I8, 0L);
+            else
+                il.Emit(OpCodes.Ldloc, reg[r]!);
+        }
+
+        /// <summary>Stores the value on the stack into rd (dropped for x0).</summary>
+        private void Store(int rd)
+        {
+            if (rd == 0)
+                il.Emit(OpCodes.Pop);
+            else
+                il.Emit(OpCodes.Stloc, reg[rd]!);
+        }
+
+        private void Const(long v) => il.Emit(OpCodes.Ldc_I8, v);
+
+        /// <summary>Pushes the guest PC of this instruction plus <paramref name="delta"/>.</summary>
+        private void Pc(long offset, long delta)
+        {
+            il.Emit(OpCodes.Ldarg_2);
+            Const(offset + delta);
+            il.Emit(OpCodes.Add);
+        }
+
+        private void SetExit(long nextOff, int count)
+        {
+            Const(nextOff);
+            il.Emit(OpCodes.Stloc, nextOffset);
+            il.Emit(OpCodes.Ldc_I4, count);
+            il.Emit(OpCodes.Stloc, retired);
+            il.Emit(OpCodes.Br, exit);
+        }
+
+        private void Binary(in DecodedInsn d, OpCode op)
+        {
+            Load(d.Rs1);
+            Load(d.Rs2);
+            il.Emit(op);
+            Store(d.Rd);
+        }
+
+        private void Immediate(in DecodedInsn d, OpCode op)
+        {
+            Load(d.Rs1);
+            Const(d.Imm);
+            il.Emit(op);
+            Store(d.Rd);
+        }
+
+        private void ShiftImmediate(in DecodedInsn d, OpCode op)
+        {
+            Load(d.Rs1);
+            il.Emit(OpCodes.Ldc_I4, (int)d.Imm);
+            il.Emit(op);
+            Store(d.Rd);
+        }
+
+        private void ShiftRegister(in DecodedInsn d, OpCode op, int mask, bool word)
+        {
+            Load(d.Rs1);
+            if (word)
+                il.Emit(OpCodes.Conv_I4);
+            Load(d.Rs2);
+            il.Emit(OpCodes.Conv_I4);
+            il.Emit(OpCodes.Ldc_I4, mask);
+            il.Emit(OpCodes.And);
+            il.Emit(op);
+            if (word)
+                il.Emit(OpCodes.Conv_I8);
+            Store(d.Rd);
+        }
+
+        /// <summary>Truncates the stack top to 32 bits and sign-extends it (the W forms).</summary>
+        private void SignExtendWord()
+        {
+            il.Emit(OpCodes.Conv_I4);
+            il.Emit(OpCodes.Conv_I8);
+        }
+
+        private void Helper(in DecodedInsn d, string name, bool binary)
+        {
+            Load(d.Rs1);
+            if (binary)
+                Load(d.Rs2);
+            il.Emit(OpCodes.Call, typeof(Alu).GetMethod(name)!);
+            Store(d.Rd);
+        }
+
+        private void HelperImmediate(in DecodedInsn d, string name)
+        {
+            Load(d.Rs1);
+            Const(d.Imm);
+            il.Emit(OpCodes.Call, typeof(Alu).GetMethod(name)!);
+            Store(d.Rd);
+        }
+
+        private void Compare(in DecodedInsn d, OpCode op, bool immediate)
+        {
+            Load(d.Rs1);
+            if (immediate)
+                Const(d.Imm);
+            else
+                Load(d.Rs2);
+            il.Emit(op);
+            il.Emit(OpCodes.Conv_U8);
+            Store(d.Rd);
+        }
+
+        private void Bit(in DecodedInsn d, bool immediate)
+        {
+            // Pushes (1UL << (rs2 & 63)) or (1UL << imm).
+            Const(1);
+            if (immediate)
+                il.Emit(OpCodes.Ldc_I4, (int)d.Imm);
+            else
+            {
+                Load(d.Rs2);
+                il.Emit(OpCodes.Conv_I4);
+                il.Emit(OpCodes.Ldc_I4, 63);
+                il.Emit(OpCodes.And);
+            }
+            il.Emit(OpCodes.Shl);
+        }
+
+        private void ShiftedAdd(in DecodedInsn d, int shift, bool unsignedWord)
+        {
+            Load(d.Rs2);
+            Load(d.Rs1);
+            if (unsignedWord)
+            {
+                il.Emit(OpCodes.Conv_U4);
+                il.Emit(OpCodes.Conv_U8);
+            }
+            if (shift != 0)
+            {
+                il.Emit(OpCodes.Ldc_I4, shift);
+                il.Emit(OpCodes.Shl);
+            }
+            il.Emit(OpCodes.Add);
+            Store(d.Rd);
+        }
+
+        private void EmitInstruction(in DecodedInsn d, int k, long off, Label start, bool loopAllowed)
+        {
+            switch (d.Op)
+            {
+                case Op.Lui: Const(d.Imm); Store(d.Rd); break;
+                case Op.Fence: il.Emit(OpCodes.Call, typeof(Interlocked).GetMethod(nameof(Interlocked.MemoryBarrier))!); break;
+                case Op.Auipc: Pc(off, d.Imm); Store(d.Rd); break;
+                case Op.Jal:
+                    Pc(off, d.Length);
+                    Store(d.Rd);
+                    SetExit(off + d.Imm, k + 1);
+                    break;
+                case Op.Jalr:
+                    // target = (rs1 + imm) & ~1, computed before rd is written (rd may be rs1).
+                    Load(d.Rs1);
+                    Const(d.Imm);
+                    il.Emit(OpCodes.Add);
+                    Const(~1L);
+                    il.Emit(OpCodes.And);
+                    il.Emit(OpCodes.Ldarg_2);
+                    il.Emit(OpCodes.Sub);
+                    il.Emit(OpCodes.Stloc, nextOffset);
+                    Pc(off, d.Length);
+                    Store(d.Rd);
+                    il.Emit(OpCodes.Ldc_I4, k + 1);
+                    il.Emit(OpCodes.Stloc, retired);
+                    il.Emit(OpCodes.Br, exit);
+                    break;
+                case Op.Beq: Branch(d, k, off, OpCodes.Beq, start, loopAllowed); break;
+                case Op.Bne: Branch(d, k, off, OpCodes.Bne_Un, start, loopAllowed); break;
+                case Op.Blt: Branch(d, k, off, OpCodes.Blt, start, loopAllowed); break;
+                case Op.Bge: Branch(d, k, off, OpCodes.Bge, start, loopAllowed); break;
+                case Op.Bltu: Branch(d, k, off, OpCodes.Blt_Un, start, loopAllowed); break;
+                case Op.Bgeu: Branch(d, k, off, OpCodes.Bge_Un, start, loopAllowed); break;
+
+                case Op.Lb: MemoryLoad(d, k, off, 1, OpCodes.Ldind_I1, true); break;
+                case Op.Lh: MemoryLoad(d, k, off, 2, OpCodes.Ldind_I2, true); break;
+                case Op.Lw: MemoryLoad(d, k, off, 4, OpCodes.Ldind_I4, true); break;
+                case Op.Ld: MemoryLoad(d, k, off, 8, OpCodes.Ldind_I8, false); break;
+                case Op.Lbu: MemoryLoad(d, k, off, 1, OpCodes.Ldind_U1, false); break;
+                case Op.Lhu: MemoryLoad(d, k, off, 2, OpCodes.Ldind_U2, false); break;
+                case Op.Lwu: MemoryLoad(d, k, off, 4, OpCodes.Ldind_U4, false); break;
+                case Op.Sb: MemoryStore(d, k, off, 1, OpCodes.Stind_I1); break;
+                case Op.Sh: MemoryStore(d, k, off, 2, OpCodes.Stind_I2); break;
+                case Op.Sw: MemoryStore(d, k, off, 4, OpCodes.Stind_I4); break;
+                case Op.Sd: MemoryStore(d, k, off, 8, OpCodes.Stind_I8); break;
+
+                case Op.Addi: Immediate(d, OpCodes.Add); break;
+                case Op.Slti: Compare(d, OpCodes.Clt, true); break;
+                case Op.Sltiu: Compare(d, OpCodes.Clt_Un, true); break;
+                case Op.Xori: Immediate(d, OpCodes.Xor); break;
+                case Op.Ori: Immediate(d, OpCodes.Or); break;
+                case Op.Andi: Immediate(d, OpCodes.And); break;
+                case Op.Slli: ShiftImmediate(d, OpCodes.Shl); break;
+                case Op.Srli: ShiftImmediate(d, OpCodes.Shr_Un); break;
+                case Op.Srai: ShiftImmediate(d, OpCodes.Shr); break;
+                case Op.Add: Binary(d, OpCodes.Add); break;
+                case Op.Sub: Binary(d, OpCodes.Sub); break;
+                case Op.Sll: ShiftRegister(d, OpCodes.Shl, 63, false); break;
+                case Op.Slt: Compare(d, OpCodes.Clt, false); break;
+                case Op.Sltu: Compare(d, OpCodes.Clt_Un, false); break;
+                case Op.Xor: Binary(d, OpCodes.Xor); break;
+                case Op.Srl: ShiftRegister(d, OpCodes.Shr_Un, 63, false); break;
+                case Op.Sra: ShiftRegister(d, OpCodes.Shr, 63, false); break;
+                case Op.Or: Binary(d, OpCodes.Or); break;
+                case Op.And: Binary(d, OpCodes.And); break;
+                case Op.Addiw: Load(d.Rs1); Const(d.Imm); il.Emit(OpCodes.Add); SignExtendWord(); Store(d.Rd); break;
+                case Op.Slliw: Load(d.Rs1); il.Emit(OpCodes.Conv_I4); il.Emit(OpCodes.Ldc_I4, (int)d.Imm); il.Emit(OpCodes.Shl); il.Emit(OpCodes.Conv_I8); Store(d.Rd); break;
+                case Op.Srliw: Load(d.Rs1); il.Emit(OpCodes.Conv_I4); il.Emit(OpCodes.Ldc_I4, (int)d.Imm); il.Emit(OpCodes.Shr_Un); il.Emit(OpCodes.Conv_I8); Store(d.Rd); break;
+                case Op.Sraiw: Load(d.Rs1); il.Emit(OpCodes.Conv_I4); il.Emit(OpCodes.Ldc_I4, (int)d.Imm); il.Emit(OpCodes.Shr); il.Emit(OpCodes.Conv_I8); Store(d.Rd); break;
+                case Op.Addw: Load(d.Rs1); Load(d.Rs2); il.Emit(OpCodes.Add); SignExtendWord(); Store(d.Rd); break;
+                case Op.Subw: Load(d.Rs1); Load(d.Rs2); il.Emit(OpCodes.Sub); SignExtendWord(); Store(d.Rd); break;
+                case Op.Sllw: ShiftRegister(d, OpCodes.Shl, 31, true); break;
+                case Op.Srlw: ShiftRegister(d, OpCodes.Shr_Un, 31, true); break;
+                case Op.Sraw: ShiftRegister(d, OpCodes.Shr, 31, true); break;
+
+                case Op.Mul: Binary(d, OpCodes.Mul); break;
+                case Op.Mulw: Load(d.Rs1); Load(d.Rs2); il.Emit(OpCodes.Mul); SignExtendWord(); Store(d.Rd); break;
+                case Op.Mulh: Helper(d, nameof(Alu.Mulh), true); break;
+                case Op.Mulhsu: Helper(d, nameof(Alu.Mulhsu), true); break;
+                case Op.Mulhu: Helper(d, nameof(Alu.Mulhu), true); break;
+                case Op.Div: Helper(d, nameof(Alu.Div), true); break;
+                case Op.Divu: Helper(d, nameof(Alu.Divu), true); break;
+                case Op.Rem: Helper(d, nameof(Alu.Rem), true); break;
+                case Op.Remu: Helper(d, nameof(Alu.Remu), true); break;
+                case Op.Divw: Helper(d, nameof(Alu.Divw), true); break;
+                case Op.Divuw: Helper(d, nameof(Alu.Divuw), true); break;
+                case Op.Remw: Helper(d, nameof(Alu.Remw), true); break;
+                case Op.Remuw: Helper(d, nameof(Alu.Remuw), true); break;
+
+                case Op.AddUw: ShiftedAdd(d, 0, true); break;
+                case Op.Sh1add: ShiftedAdd(d, 1, false); break;
+                case Op.Sh2add: ShiftedAdd(d, 2, false); break;
+                case Op.Sh3add: ShiftedAdd(d, 3, false); break;
+                case Op.Sh1addUw: ShiftedAdd(d, 1, true); break;
+                case Op.Sh2addUw: ShiftedAdd(d, 2, true); break;
+                case Op.Sh3addUw: ShiftedAdd(d, 3, true); break;
+                case Op.SlliUw: Load(d.Rs1); il.Emit(OpCodes.Conv_U4); il.Emit(OpCodes.Conv_U8); il.Emit(OpCodes.Ldc_I4, (int)d.Imm); il.Emit(OpCodes.Shl); Store(d.Rd); break;
+
+                case Op.Andn: Load(d.Rs1); Load(d.Rs2); il.Emit(OpCodes.Not); il.Emit(OpCodes.And); Store(d.Rd); break;
+                case Op.Orn: Load(d.Rs1); Load(d.Rs2); il.Emit(OpCodes.Not); il.Emit(OpCodes.Or); Store(d.Rd); break;
+                case Op.Xnor: Load(d.Rs1); Load(d.Rs2); il.Emit(OpCodes.Xor); il.Emit(OpCodes.Not); Store(d.Rd); break;
+                case Op.Clz: Helper(d, nameof(Alu.Clz), false); break;
+                case Op.Clzw: Helper(d, nameof(Alu.Clzw), false); break;
+                case Op.Ctz: Helper(d, nameof(Alu.Ctz), false); break;
+                case Op.Ctzw: Helper(d, nameof(Alu.Ctzw), false); break;
+                case Op.Cpop: Helper(d, nameof(Alu.Cpop), false); break;
+                case Op.Cpopw: Helper(d, nameof(Alu.Cpopw), false); break;
+                case Op.Max: Helper(d, nameof(Alu.Max), true); break;
+                case Op.Maxu: Helper(d, nameof(Alu.Maxu), true); break;
+                case Op.Min: Helper(d, nameof(Alu.Min), true); break;
+                case Op.Minu: Helper(d, nameof(Alu.Minu), true); break;
+                case Op.SextB: Load(d.Rs1); il.Emit(OpCodes.Conv_I1); il.Emit(OpCodes.Conv_I8); Store(d.Rd); break;
+                case Op.SextH: Load(d.Rs1); il.Emit(OpCodes.Conv_I2); il.Emit(OpCodes.Conv_I8); Store(d.Rd); break;
+                case Op.ZextH: Load(d.Rs1); il.Emit(OpCodes.Conv_U2); il.Emit(OpCodes.Conv_U8); Store(d.Rd); break;
+                case Op.Rol: Helper(d, nameof(Alu.Rol), true); break;
+                case Op.Ror: Helper(d, nameof(Alu.Ror), true); break;
+                case Op.Rori: HelperImmediate(d, nameof(Alu.Ror)); break;
+                case Op.Rolw: Helper(d, nameof(Alu.Rolw), true); break;
+                case Op.Rorw: Helper(d, nameof(Alu.Rorw), true); break;
+                case Op.Roriw: HelperImmediate(d, nameof(Alu.Rorw)); break;
+                case Op.OrcB: Helper(d, nameof(Alu.OrcB), false); break;
+                case Op.Rev8: Helper(d, nameof(Alu.Rev8), false); break;
+
+                case Op.Bclr: case Op.Bclri: Load(d.Rs1); Bit(d, d.Op == Op.Bclri); il.Emit(OpCodes.Not); il.Emit(OpCodes.And); Store(d.Rd); break;
+                case Op.Binv: case Op.Binvi: Load(d.Rs1); Bit(d, d.Op == Op.Binvi); il.Emit(OpCodes.Xor); Store(d.Rd); break;
+                case Op.Bset: case Op.Bseti: Load(d.Rs1); Bit(d, d.Op == Op.Bseti); il.Emit(OpCodes.Or); Store(d.Rd); break;
+                case Op.Bext:
+                case Op.Bexti:
+                    Load(d.Rs1);
+                    if (d.Op == Op.Bexti)
+                        il.Emit(OpCodes.Ldc_I4, (int)d.Imm);
+                    else
+                    {
+                        Load(d.Rs2);
+                        il.Emit(OpCodes.Conv_I4);
+                        il.Emit(OpCodes.Ldc_I4, 63);
+                        il.Emit(OpCodes.And);
+                    }
+                    il.Emit(OpCodes.Shr_Un);
+                    Const(1);
+                    il.Emit(OpCodes.And);
+                    Store(d.Rd);
+                    break;
+                default:
+                    throw new InvalidOperationException($"{d.Op} is not translatable");
+            }
+        }
+
+        private void Branch(in DecodedInsn d, int k, long off, OpCode taken, Label start, bool loopAllowed)
+        {
+            var takenLabel = il.DefineLabel();
+            Load(d.Rs1);
+            Load(d.Rs2);
+            il.Emit(taken, takenLabel);
+            SetExit(off + d.Length, k + 1);
+            il.MarkLabel(takenLabel);
+            if (loopAllowed && off + d.Imm == 0)
+            {
+                // A loop over this very block: go round again inside compiled code, within a budget.
+                il.Emit(OpCodes.Ldloc, loopRetired);
+                il.Emit(OpCodes.Ldc_I4, k + 1);
+                il.Emit(OpCodes.Add);
+                il.Emit(OpCodes.Dup);
+                il.Emit(OpCodes.Stloc, loopRetired);
+                il.Emit(OpCodes.Ldc_I4, LoopBudget);
+                il.Emit(OpCodes.Blt, start);
+                SetExit(0, 0);
+                return;
+            }
+            SetExit(off + d.Imm, k + 1);
+        }
+
+        /// <summary>addr = rs1 + imm; entry = &amp;tlb[(addr &gt;&gt; 12) &amp; mask]; branches to <paramref name="slow"/> unless the entry hits.</summary>
+        private void TlbLookup(in DecodedInsn d, FieldInfo table, int size, Label slow)
+        {
+            Load(d.Rs1);
+            Const(d.Imm);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Stloc, addr);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, table);
+            il.Emit(OpCodes.Ldloc, addr);
+            il.Emit(OpCodes.Ldc_I4, 12);
+            il.Emit(OpCodes.Shr_Un);
+            Const(Tlb.Mask);
+            il.Emit(OpCodes.And);
+            il.Emit(OpCodes.Ldc_I4, 4);
+            il.Emit(OpCodes.Shl);
+            il.Emit(OpCodes.Conv_I);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Stloc, entry);
+            il.Emit(OpCodes.Ldloc, entry);
+            il.Emit(OpCodes.Ldind_I8);
+            il.Emit(OpCodes.Ldloc, addr);
+            Const(~0xfffL);
+            il.Emit(OpCodes.And);
+            il.Emit(OpCodes.Bne_Un, slow);
+            il.Emit(OpCodes.Ldloc, addr);
+            Const(0xfff);
+            il.Emit(OpCodes.And);
+            Const(0x1000 - size);
+            il.Emit(OpCodes.Bgt_Un, slow);
+            // host address = addr + entry->Addend
+            il.Emit(OpCodes.Ldloc, addr);
+            il.Emit(OpCodes.Ldloc, entry);
+            il.Emit(OpCodes.Ldc_I4_8);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Ldind_I8);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Conv_I);
+        }
+
+        private void FaultAt(int k, long off)
+        {
+            Const(off);
+            il.Emit(OpCodes.Stloc, nextOffset);
+            il.Emit(OpCodes.Ldc_I4, k);
+            il.Emit(OpCodes.Stloc, retired);
+            il.Emit(OpCodes.Br, fault);
+        }
+
+        private void MemoryLoad(in DecodedInsn d, int k, long off, int size, OpCode load, bool signed)
+        {
+            var slow = il.DefineLabel();
+            var done = il.DefineLabel();
+            var faulted = il.DefineLabel();
+            TlbLookup(d, LoadTlb, size, slow);
+            il.Emit(load);
+            il.Emit(signed || size == 8 ? OpCodes.Conv_I8 : OpCodes.Conv_U8);
+            il.Emit(OpCodes.Stloc, value);
+            il.Emit(OpCodes.Br, done);
+
+            il.MarkLabel(slow);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldloc, addr);
+            il.Emit(OpCodes.Ldc_I4, size);
+            il.Emit(OpCodes.Ldloca, value);
+            il.Emit(OpCodes.Call, ReadSlow);
+            il.Emit(OpCodes.Brfalse, faulted);
+            if (signed)
+            {
+                il.Emit(OpCodes.Ldloc, value);
+                il.Emit(size == 1 ? OpCodes.Conv_I1 : size == 2 ? OpCodes.Conv_I2 : OpCodes.Conv_I4);
+                il.Emit(OpCodes.Conv_I8);
+                il.Emit(OpCodes.Stloc, value);
+            }
+            il.Emit(OpCodes.Br, done);
+
+            il.MarkLabel(faulted);
+            FaultAt(k, off);
+
+            il.MarkLabel(done);
+            il.Emit(OpCodes.Ldloc, value);
+            Store(d.Rd);
+        }
+
+        private void MemoryStore(in DecodedInsn d, int k, long off, int size, OpCode store)
+        {
+            var slow = il.DefineLabel();
+            var done = il.DefineLabel();
+            TlbLookup(d, StoreTlb, size, slow);
+            Load(d.Rs2);
+            il.Emit(store);
+            il.Emit(OpCodes.Br, done);
+
+            il.MarkLabel(slow);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldloc, addr);
+            il.Emit(OpCodes.Ldc_I4, size);
+            Load(d.Rs2);
+            il.Emit(OpCodes.Call, WriteSlow);
+            il.Emit(OpCodes.Brtrue, done);
+            FaultAt(k, off);
+
+            il.MarkLabel(done);
+        }
+    }
+}
