@@ -115,6 +115,8 @@ public sealed unsafe partial class Hart : IDisposable
         medeleg = MedelegWritable & ~((1UL << 9) | (1UL << 11));
         mideleg = Traps.Interrupt.SupervisorBits;
         mcounteren = 0xffff_ffff;
+        // As OpenSBI leaves it: U-mode may read cycle, time and instret (Linux's vDSO reads time).
+        scounteren = 7;
         menvcfg = Csr.Menvcfg.STCE;
         mstatus |= Csr.Mstatus.FSInitial;
         SetMode(PrivilegeMode.Supervisor);

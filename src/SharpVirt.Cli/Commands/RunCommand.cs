@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SharpVirt.Cli.Terminal;
+using SharpVirt.Machine.Board;
 using SharpVirt.Machine.Boot;
 using SharpVirt.Machine.Console;
 using SharpVirt.Machine.Guest;
@@ -20,17 +21,23 @@ public static class RunCommand
         var bios = new Option<string?>("--bios") { Description = "M-mode firmware file, or 'none' to run --kernel bare in M-mode (default: the VMM implements the SBI)" };
         var timeout = new Option<double?>("--timeout") { Description = "Stop the guest after SECONDS (exit code 124)" };
         var dtbOut = new Option<string?>("--dtb-out") { Description = "Write the generated device tree blob to FILE" };
+        var disk = new Option<string[]>("--disk") { Description = "virtio-blk disk: PATH[,format=raw|qcow2][,readonly=on] (repeatable)" };
+        var net = new Option<string[]>("--net") { Description = "virtio-net: tap[,ifname=NAME] | socket,listen=ADDR | socket,connect=ADDR, with [,mac=MAC] (repeatable)" };
+        var rng = new Option<bool>("--rng") { Description = "Attach virtio-rng (default for the default guest)" };
+        var balloon = new Option<bool>("--balloon") { Description = "Attach virtio-balloon (default for the default guest)" };
+        var balloonControl = new Option<string?>("--balloon-control") { Description = "File to watch for the balloon target, e.g. 'echo 512M > FILE'" };
+        var hvc = new Option<bool>("--virtio-console") { Description = "Attach virtio-console (hvc0) as a second console" };
         var engine = new Option<CpuEngine>("--engine") { Description = "CPU engine: jit (interpreter plus block translator) or interp", DefaultValueFactory = _ => CpuEngine.Jit };
 
         var command = new Command("run", "Boot a virtual machine")
         {
-            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut, engine,
+            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut, engine, disk, net, rng, balloon, balloonControl, hvc,
         };
         command.SetAction(parse =>
         {
             try
             {
-                if (!SizeParser.TryParse(parse.GetValue(memory)!, out ulong memoryBytes, out string? sizeError))
+                if (!SizeText.TryParse(parse.GetValue(memory)!, out ulong memoryBytes, out string? sizeError))
                     return Fail($"--memory: {sizeError}");
                 double? seconds = parse.GetValue(timeout);
                 if (seconds is <= 0)
@@ -46,6 +53,12 @@ public static class RunCommand
                     Timeout = seconds is double s ? TimeSpan.FromSeconds(s) : null,
                     DtbOut = parse.GetValue(dtbOut),
                     Engine = parse.GetValue(engine),
+                    Disks = parse.GetValue(disk) ?? [],
+                    Nets = parse.GetValue(net) ?? [],
+                    Rng = parse.GetValue(rng),
+                    Balloon = parse.GetValue(balloon) || parse.GetValue(balloonControl) is not null,
+                    BalloonControl = parse.GetValue(balloonControl),
+                    VirtioConsole = parse.GetValue(hvc),
                 };
                 if (config.Kernel is null && !config.BareMetal)
                 {
@@ -55,11 +68,13 @@ public static class RunCommand
                         Kernel = guest.KernelPath,
                         Initrd = config.Initrd ?? guest.InitrdPath,
                         Append = parse.GetValue(append) ?? guest.BootArgs,
+                        Rng = true,
+                        Balloon = true,
                     };
                 }
                 return RunVm(config);
             }
-            catch (Exception e) when (e is BootImageException or GuestImageException or ArgumentException or IOException)
+            catch (Exception e) when (e is BootImageException or GuestImageException or ArgumentException or IOException or FormatException)
             {
                 return Fail(e.Message);
             }

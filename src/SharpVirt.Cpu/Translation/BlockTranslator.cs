@@ -96,27 +96,26 @@ public static unsafe class BlockTranslator
 
             // Common exit: write back, set the PC, return the count.
             il.MarkLabel(exit);
-            WriteBack();
-            il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Ldarg_2);
-            il.Emit(OpCodes.Ldloc, nextOffset);
-            il.Emit(OpCodes.Add);
-            il.Emit(OpCodes.Stfld, PcField);
-            il.Emit(OpCodes.Ldloc, retired);
-            il.Emit(OpCodes.Ldloc, loopRetired);
-            il.Emit(OpCodes.Add);
-            il.Emit(OpCodes.Ret);
-
+            Return(raiseFault: false);
             // Fault: the faulting instruction's offset and count are already set.
             il.MarkLabel(fault);
+            Return(raiseFault: true);
+        }
+
+        /// <summary>Writes back the registers, sets the hart's PC to the block PC plus nextOffset, optionally raises the recorded fault, returns the count.</summary>
+        private void Return(bool raiseFault)
+        {
             WriteBack();
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldarg_2);
             il.Emit(OpCodes.Ldloc, nextOffset);
             il.Emit(OpCodes.Add);
             il.Emit(OpCodes.Stfld, PcField);
-            il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Call, RaiseFault);
+            if (raiseFault)
+            {
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Call, RaiseFault);
+            }
             il.Emit(OpCodes.Ldloc, retired);
             il.Emit(OpCodes.Ldloc, loopRetired);
             il.Emit(OpCodes.Add);

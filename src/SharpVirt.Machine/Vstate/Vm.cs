@@ -6,7 +6,6 @@ using SharpVirt.Devices.Interrupts;
 using SharpVirt.Devices.Misc;
 using SharpVirt.Devices.Serial;
 using SharpVirt.Devices.Timers;
-using SharpVirt.Devices.Virtio;
 using SharpVirt.Machine.BareMetal;
 using SharpVirt.Machine.Board;
 using SharpVirt.Machine.Console;
@@ -71,8 +70,9 @@ public sealed class Vm : IVmServices, IDisposable
         Bus.Map(VirtLayout.Clint, 0x1_0000, clint, "clint");
         Bus.Map(VirtLayout.Plic, 0x60_0000, plic, "plic");
         Bus.Map(VirtLayout.Uart0, 0x100, uart, "uart0");
-        for (int n = 0; n < VirtLayout.VirtioMmioSlots; n++)
-            Bus.Map(VirtLayout.VirtioSlot(n), VirtLayout.VirtioMmioStride, new VirtioMmioEmptySlot(), $"virtio-mmio{n}");
+        Virtio = new VirtioSlots(config, Bus, Memory, plic, bytes => output.Write(bytes));
+        if (config.BalloonControl is not null && Virtio.Balloon is not null)
+            balloonControl = new BalloonControlFile(config.BalloonControl, Virtio.Balloon);
 
         var sbi = config.BareMetal || config.FirmwareBoot ? null : new SbiHandler(this);
         foreach (var h in harts)
@@ -80,6 +80,8 @@ public sealed class Vm : IVmServices, IDisposable
     }
 
     public Timebase Timebase { get; }
+    public VirtioSlots Virtio { get; }
+    private readonly BalloonControlFile? balloonControl;
     public GuestMemory Memory { get; }
     public MmioBus Bus { get; }
     public IReadOnlyList<Vcpu> Vcpus => vcpus;
@@ -168,6 +170,8 @@ public sealed class Vm : IVmServices, IDisposable
         foreach (var v in vcpus)
             v.Hart.Dispose();
         rtc.Dispose();
+        balloonControl?.Dispose();
+        Virtio.Dispose();
         output.Flush();
         Memory.Dispose();
     }

@@ -17,6 +17,24 @@ public sealed record VmConfig
     public TimeSpan? Timeout { get; init; }
     public string? DtbOut { get; init; }
 
+    /// <summary>virtio-blk disks, each `PATH[,format=raw|qcow2][,readonly=on]`.</summary>
+    public IReadOnlyList<string> Disks { get; init; } = [];
+
+    /// <summary>virtio-net interfaces, each `tap,...` or `socket,listen=...|connect=...`.</summary>
+    public IReadOnlyList<string> Nets { get; init; } = [];
+
+    /// <summary>Attach virtio-rng, fed from the host's CSPRNG.</summary>
+    public bool Rng { get; init; }
+
+    /// <summary>Attach virtio-balloon.</summary>
+    public bool Balloon { get; init; }
+
+    /// <summary>A file the VMM watches for a balloon target (e.g. "512M"): the documented hook until the control API.</summary>
+    public string? BalloonControl { get; init; }
+
+    /// <summary>Attach virtio-console (hvc0); its output joins the main console.</summary>
+    public bool VirtioConsole { get; init; }
+
     /// <summary>The CPU engine: the interpreter alone, or with the block translator (the default).</summary>
     public CpuEngine Engine { get; init; } = CpuEngine.Jit;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 
-namespace SharpVirt.Cli;
+namespace SharpVirt.Machine.Board;
 
-/// <summary>Parses sizes as QEMU's -m does: a number with an optional K, M, G or T suffix; no suffix means MiB.</summary>
-public static class SizeParser
+/// <summary>Parses sizes as QEMU's -m does: a number with an optional K, M, G or T suffix; without one, MiB (or <c>defaultShift</c>).</summary>
+public static class SizeText
 {
-    public static bool TryParse(string text, out ulong bytes, out string? error)
+    public static bool TryParse(string text, out ulong bytes, out string? error, int defaultShift = 20)
     {
         bytes = 0;
         error = null;
@@ -16,7 +16,7 @@ public static class SizeParser
             return false;
         }
         char last = char.ToUpperInvariant(t[^1]);
-        int shift = 20;
+        int shift = defaultShift;
         if (char.IsLetter(last))
         {
             shift = last switch { 'K' => 10, 'M' => 20, 'G' => 30, 'T' => 40, _ => -1 };
@@ -24,7 +24,7 @@ public static class SizeParser
             if (t.EndsWith('i') || t.EndsWith('I'))
                 t = t[..^1];
         }
-        if (shift < 0 || !ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out ulong n) || n == 0)
+        if (shift < 0 || !ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out ulong n) || (n == 0 && defaultShift != 0))
         {
             error = $"'{text}' is not a size (examples: 512M, 2G)";
             return false;

@@ -1,0 +1,81 @@
+using SharpVirt.Devices.Bus;
+using SharpVirt.Devices.Interrupts;
+using SharpVirt.Devices.Network;
+using SharpVirt.Devices.Virtio;
+using SharpVirt.Devices.Virtio.Balloon;
+using SharpVirt.Devices.Virtio.Console;
+using SharpVirt.Devices.Virtio.Entropy;
+using SharpVirt.Devices.Virtio.Net;
+using SharpVirt.Machine.Vstate;
+using SharpVirt.Memory;
+
+namespace SharpVirt.Machine.Board;
+
+/// <summary>
+/// Fills the virt board's eight virtio-mmio slots from the configuration, in order: disks (so the first
+/// is /dev/vda), network interfaces, rng, balloon, console; the rest stay empty (device ID 0).
+/// </summary>
+public sealed class VirtioSlots : IDisposable
+{
+    private readonly List<VirtioMmioTransport> transports = [];
+
+    public VirtioBalloon? Balloon { get; private set; }
+    public IReadOnlyList<VirtioNet> Nets => nets;
+    private readonly List<VirtioNet> nets = [];
+
+    public VirtioSlots(VmConfig config, MmioBus bus, GuestMemory memory, Plic plic, Action<ReadOnlySpan<byte>> consoleOutput)
+    {
+        var devices = new List<(IVirtioDevice Device, string Name)>();
+        try
+        {
+            foreach (string disk in config.Disks)
+                devices.Add((OpenDisk(disk, devices.Count), "virtio-blk"));
+            for (int i = 0; i < config.Nets.Count; i++)
+            {
+                var option = NetOption.Parse(config.Nets[i], i);
+                var net = new VirtioNet(option.CreateBackend(), option.Mac);
+                nets.Add(net);
+                devices.Add((net, "virtio-net"));
+            }
+            if (config.Rng)
+                devices.Add((new VirtioRng(), "virtio-rng"));
+            if (config.Balloon)
+            {
+                Balloon = new VirtioBalloon();
+                devices.Add((Balloon, "virtio-balloon"));
+            }
+            if (config.VirtioConsole)
+                devices.Add((new VirtioConsole(consoleOutput), "virtio-console"));
+            if (devices.Count > VirtLayout.VirtioMmioSlots)
+                throw new ArgumentException($"{devices.Count} virtio devices asked for, but the board has {VirtLayout.VirtioMmioSlots} slots");
+        }
+        catch
+        {
+            foreach (var (device, _) in devices)
+                device.Dispose();
+            throw;
+        }
+        for (int n = 0; n < VirtLayout.VirtioMmioSlots; n++)
+        {
+            IMmioDevice slot = new VirtioMmioEmptySlot();
+            string name = $"virtio-mmio{n}";
+            if (n < devices.Count)
+            {
+                var transport = new VirtioMmioTransport(devices[n].Device, memory, plic.GetSource(VirtLayout.VirtioIrqBase + n));
+                transports.Add(transport);
+                slot = transport;
+                name = devices[n].Name;
+            }
+            bus.Map(VirtLayout.VirtioSlot(n), VirtLayout.VirtioMmioStride, slot, name);
+        }
+    }
+
+    private static IVirtioDevice OpenDisk(string option, int index) =>
+        throw new ArgumentException($"--disk {option}: virtio-blk is not wired in yet ({index})");
+
+    public void Dispose()
+    {
+        foreach (var t in transports)
+            t.Dispose();
+    }
+}
