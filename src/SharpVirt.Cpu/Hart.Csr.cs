@@ -14,7 +14,7 @@ public sealed partial class Hart
 
     private ulong mstatus, medeleg, mideleg, mie, mtvec, mcounteren, menvcfg, mscratch, mepc, mcause, mtval;
     private ulong stvec, scounteren, senvcfg, sscratch, sepc, scause, stval, satp, stimecmp;
-    private ulong mcountinhibit, cycleOffset;
+    private ulong cycleOffset;
     private readonly byte[] pmpcfg = new byte[64];
     private readonly ulong[] pmpaddr = new ulong[64];
     private uint fflags, frm;
@@ -36,9 +36,23 @@ public sealed partial class Hart
     /// <summary>Reads a CSR as Zicsr does; false means the access raises illegal instruction.</summary>
     public bool TryReadCsr(int csr, out ulong value)
     {
-        value = 0;
         if (!CsrAccessible(csr, write: false))
+        {
+            value = 0;
             return false;
+        }
+        return ReadCsrCore(csr, out value);
+    }
+
+    /// <summary>Reads a CSR as a debugger would, whatever the current privilege; false if it does not exist.</summary>
+    public bool DebugReadCsr(int csr, out ulong value) => ReadCsrCore(csr, out value);
+
+    /// <summary>Writes a CSR as a debugger would, whatever the current privilege (WARL rules still apply).</summary>
+    public bool DebugWriteCsr(int csr, ulong value) => WriteCsrCore(csr, value);
+
+    private bool ReadCsrCore(int csr, out ulong value)
+    {
+        value = 0;
         switch (csr)
         {
             case CsrAddress.Fflags: value = fflags; return true;
@@ -74,7 +88,7 @@ public sealed partial class Hart
             case CsrAddress.Mtvec: value = mtvec; return true;
             case CsrAddress.Mcounteren: value = mcounteren; return true;
             case CsrAddress.Menvcfg: value = menvcfg; return true;
-            case CsrAddress.Mcountinhibit: value = mcountinhibit; return true;
+            case CsrAddress.Mcountinhibit: return true;
             case CsrAddress.Mscratch: value = mscratch; return true;
             case CsrAddress.Mepc: value = mepc; return true;
             case CsrAddress.Mcause: value = mcause; return true;
@@ -91,10 +105,10 @@ public sealed partial class Hart
     }
 
     /// <summary>Writes a CSR; false means the access raises illegal instruction.</summary>
-    public bool TryWriteCsr(int csr, ulong value)
+    public bool TryWriteCsr(int csr, ulong value) => CsrAccessible(csr, write: true) && WriteCsrCore(csr, value);
+
+    private bool WriteCsrCore(int csr, ulong value)
     {
-        if (!CsrAccessible(csr, write: true))
-            return false;
         switch (csr)
         {
             case CsrAddress.Fflags: fflags = (uint)value & 0x1f; MarkFsDirty(); return true;
@@ -132,13 +146,14 @@ public sealed partial class Hart
                 menvcfg = value & Menvcfg.Writable;
                 UpdateTimerInterrupts();
                 return true;
-            case CsrAddress.Mcountinhibit: mcountinhibit = value & 0xffff_fffd; return true;
+            // The counters cannot be inhibited: mcountinhibit is hard-wired to zero (WARL, 3.1.12).
+            case CsrAddress.Mcountinhibit: return true;
             case CsrAddress.Mscratch: mscratch = value; return true;
             case CsrAddress.Mepc: mepc = value & ~1UL; return true;
             case CsrAddress.Mcause: mcause = value; return true;
             case CsrAddress.Mtval: mtval = value; return true;
             case CsrAddress.Mip:
-                WriteMipSoftware(Interrupt.SSIP | Interrupt.SEIP | (StimecmpActive ? 0 : Interrupt.STIP), value);
+                WriteMipSoftware(MipWritable, value);
                 return true;
             case >= CsrAddress.Pmpcfg0 and <= CsrAddress.Pmpcfg15 when (csr & 1) == 0:
                 int first = (csr - CsrAddress.Pmpcfg0) * 4;
@@ -178,6 +193,21 @@ public sealed partial class Hart
             default:
                 return true;
         }
+    }
+
+    /// <summary>The mip bits a CSR write changes: SSIP, the software SEIP, and STIP unless Sstc drives it.</summary>
+    private ulong MipWritable => Interrupt.SSIP | Interrupt.SEIP | (StimecmpActive ? 0 : Interrupt.STIP);
+
+    /// <summary>
+    /// The value CSRRS/CSRRC modify. For mip it is the software-writable bits themselves, not the OR with the
+    /// platform lines that a read returns (3.1.9): otherwise clearing SSIP while the PLIC drives SEIP would latch SEIP.
+    /// </summary>
+    private ulong RmwBase(int csr, ulong read)
+    {
+        if (csr != CsrAddress.Mip)
+            return read;
+        ulong w = MipWritable;
+        return (read & ~w) | ((ulong)Volatile.Read(ref mipSoftware) & w);
     }
 
     private static ulong LegalTvec(ulong value, ulong old) => (value & 3) < 2 ? value : (value & ~3UL) | (old & 3);

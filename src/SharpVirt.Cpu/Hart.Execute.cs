@@ -13,6 +13,7 @@ public sealed unsafe partial class Hart
     /// <summary>
     /// Executes up to <paramref name="budget"/> instructions. Returns early (with <paramref name="exited"/>
     /// false) after anything that may change which interrupt is deliverable, so <see cref="Run"/> re-polls.
+    /// The result is the budget used: instructions retired plus one for a trap.
     /// </summary>
     private int Execute(int budget, out ExitReason reason, out bool exited)
     {
@@ -35,7 +36,7 @@ public sealed unsafe partial class Hart
                 {
                     n += ran;
                     if (TrapCount != traps)
-                        return n;
+                        return n + 1; // the fault uses one unit of budget, as in the interpreter
                     pc = Pc;
                     blockHead = true;
                     continue;
@@ -220,11 +221,11 @@ public sealed unsafe partial class Hart
                         PrivilegeMode.Supervisor => ExceptionCause.EcallFromS,
                         _ => ExceptionCause.EcallFromM,
                     }, 0);
-                    return n;
+                    return n + 1;
                 case Op.Ebreak:
                     Pc = pc;
                     Trap(ExceptionCause.Breakpoint, pc);
-                    return n;
+                    return n + 1;
                 case Op.Mret:
                     if (Mode != PrivilegeMode.Machine)
                         goto illegal;
@@ -277,7 +278,9 @@ public sealed unsafe partial class Hart
         fault:
             Pc = pc;
             Trap(faultCause, faultTval);
-            return n;
+            // A trap uses one unit of budget (though it retires nothing), so that a guest trapping in a loop
+            // (say, mtvec pointing at unmapped memory) still comes back to the VMM when the budget runs out.
+            return n + 1;
         }
         Pc = pc;
         return n;
@@ -381,7 +384,8 @@ public sealed unsafe partial class Hart
             return false;
         if (d.Rs1 != 0)
         {
-            ulong updated = kind == Op.Csrrs ? value | src : value & ~src;
+            ulong b = RmwBase(csr, value);
+            ulong updated = kind == Op.Csrrs ? b | src : b & ~src;
             if (!TryWriteCsr(csr, updated))
                 return false;
         }

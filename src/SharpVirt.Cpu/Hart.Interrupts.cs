@@ -39,13 +39,21 @@ public sealed partial class Hart
         while (Interlocked.CompareExchange(ref mipSoftware, updated, old) != old);
     }
 
-    /// <summary>The S-mode timer the VMM's SBI TIME extension programs: STIP follows time &gt;= deadline.</summary>
+    /// <summary>
+    /// The S-mode timer the VMM's SBI TIME extension programs: STIP follows time &gt;= deadline. Under Sstc
+    /// (menvcfg.STCE) it is stimecmp itself, as OpenSBI's set_timer writes stimecmp on such harts, so a kernel
+    /// that moves from the SBI call to stimecmp never leaves a stale SBI deadline holding STIP up.
+    /// Called on the hart's own thread (the SBI call is its exit).
+    /// </summary>
     public ulong SbiTimer
     {
-        get => Volatile.Read(ref sbiTimer);
+        get => StimecmpActive ? stimecmp : Volatile.Read(ref sbiTimer);
         set
         {
-            Volatile.Write(ref sbiTimer, value);
+            if (StimecmpActive)
+                stimecmp = value;
+            else
+                Volatile.Write(ref sbiTimer, value);
             UpdateTimerInterrupts();
             Kick();
         }
@@ -157,10 +165,17 @@ public sealed partial class Hart
             deadline = Volatile.Read(ref mtimecmp);
         if ((mie & Interrupt.STIP) != 0)
             deadline = Math.Min(deadline, StimecmpActive ? stimecmp : Volatile.Read(ref sbiTimer));
-        TimeSpan wait = timebase.Until(deadline);
-        if (wait > limit)
-            wait = limit;
-        if (wait > TimeSpan.Zero)
-            wake.Wait(wait);
+        // Waits are whole milliseconds, so round up: waking just before the deadline would only make the
+        // guest find nothing pending and wait again.
+        ulong end = timebase.Now + (ulong)Math.Max(0, limit.Ticks);
+        while (true)
+        {
+            ulong stop = Math.Min(deadline, end);
+            TimeSpan wait = timebase.Until(stop);
+            if (wait <= TimeSpan.Zero)
+                return;
+            if (wake.Wait((int)Math.Min(int.MaxValue, Math.Ceiling(wait.TotalMilliseconds))))
+                return;
+        }
     }
 }

@@ -126,7 +126,7 @@ public sealed unsafe partial class Hart
         byte* page = memory.GetHostPointer(pa & ~0xfffUL, 0x1000);
         if (page != null)
         {
-            tlb.Fill(dataContext, AccessType.Load, va, page, lastGlobal, CurrentAsid);
+            tlb.Fill(dataContext, AccessType.Load, va, page, lastGlobal, CurrentAsid, lastPageMask);
             return Read(va, size, out value);
         }
         if ((va & (ulong)(size - 1)) != 0)
@@ -141,9 +141,10 @@ public sealed unsafe partial class Hart
     {
         if ((int)(va & 0xfff) > 0x1000 - size)
         {
-            // Check both pages before writing anything, so a fault leaves memory untouched.
-            ulong last = va + (ulong)size - 1;
-            if (!Translate(va, AccessType.Store, out _) || !Translate(last, AccessType.Store, out _))
+            // Check both pages before writing anything, so a fault leaves memory untouched. A fault on the
+            // second page reports its first byte, as the byte-wise load path does.
+            ulong second = (va + (ulong)size - 1) & ~0xfffUL;
+            if (!Translate(va, AccessType.Store, out _) || !Translate(second, AccessType.Store, out _))
                 return false;
             for (int i = 0; i < size; i++)
                 if (!Write(va + (ulong)i, 1, value >> (8 * i)))
@@ -155,7 +156,7 @@ public sealed unsafe partial class Hart
         byte* page = memory.GetHostPointer(pa & ~0xfffUL, 0x1000);
         if (page != null)
         {
-            tlb.Fill(dataContext, AccessType.Store, va, page, lastGlobal, CurrentAsid);
+            tlb.Fill(dataContext, AccessType.Store, va, page, lastGlobal, CurrentAsid, lastPageMask);
             return Write(va, size, value);
         }
         if ((va & (ulong)(size - 1)) != 0)
@@ -208,7 +209,7 @@ public sealed unsafe partial class Hart
             byte* page = memory.GetHostPointer(pa & ~0xfffUL, 0x1000);
             if (page == null)
                 return Fault(ExceptionCause.InstructionAccessFault, va);
-            tlb.Fill(fetchContext, AccessType.Fetch, va, page, lastGlobal, CurrentAsid);
+            tlb.Fill(fetchContext, AccessType.Fetch, va, page, lastGlobal, CurrentAsid, lastPageMask);
         }
         half = Unsafe.ReadUnaligned<ushort>((byte*)(va + (ulong)e->Addend));
         return true;
@@ -236,7 +237,7 @@ public sealed unsafe partial class Hart
             Fault(AccessFaultOf(type), va);
             return null;
         }
-        tlb.Fill(dataContext, type, va, page, lastGlobal, CurrentAsid);
+        tlb.Fill(dataContext, type, va, page, lastGlobal, CurrentAsid, lastPageMask);
         return page + (va & 0xfff);
     }
 

@@ -53,6 +53,8 @@ public sealed unsafe partial class Hart : IDisposable
         this.timebase = timebase;
         x = (ulong*)NativeMemory.AllocZeroed(32, sizeof(ulong));
         f = (ulong*)NativeMemory.AllocZeroed(32, sizeof(ulong));
+        // Every slot must hold a real decoding of its Raw tag (a zeroed slot would claim raw 0 decodes to length 0).
+        Array.Fill(decodeCache, Decoder.Decode(0));
         Reset(0);
     }
 
@@ -82,7 +84,9 @@ public sealed unsafe partial class Hart : IDisposable
         mstatus = Mstatus.Xlen64;
         medeleg = mideleg = mie = 0;
         Interlocked.Exchange(ref mipSoftware, 0);
-        Interlocked.Exchange(ref mipHardware, 0);
+        // Platform lines (MEIP, MSIP, SEIP) are wires from devices that keep their level across a hart reset;
+        // the timer bits are recomputed at the next poll.
+        Interlocked.And(ref mipHardware, (long)(Interrupt.MEIP | Interrupt.MSIP | Interrupt.SEIP));
         sbiTimer = ulong.MaxValue;
         mtvec = stvec = mepc = sepc = mcause = scause = mtval = stval = mscratch = sscratch = 0;
         mcounteren = scounteren = 0;
@@ -92,7 +96,6 @@ public sealed unsafe partial class Hart : IDisposable
         mtimecmp = ulong.MaxValue;
         fflags = 0;
         frm = 0;
-        mcountinhibit = 0;
         Array.Clear(pmpcfg);
         Array.Clear(pmpaddr);
         Instret = 0;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SharpVirt.Cli.Terminal;
+using SharpVirt.Devices.Storage;
 using SharpVirt.Machine.Board;
 using SharpVirt.Machine.Boot;
 using SharpVirt.Machine.Console;
@@ -21,7 +22,7 @@ public static class RunCommand
         var bios = new Option<string?>("--bios") { Description = "M-mode firmware file, or 'none' to run --kernel bare in M-mode (default: the VMM implements the SBI)" };
         var timeout = new Option<double?>("--timeout") { Description = "Stop the guest after SECONDS (exit code 124)" };
         var dtbOut = new Option<string?>("--dtb-out") { Description = "Write the generated device tree blob to FILE" };
-        var disk = new Option<string[]>("--disk") { Description = "virtio-blk disk: PATH[,format=raw|qcow2][,readonly=on] (repeatable)" };
+        var disk = new Option<string[]>("--disk") { Description = "virtio-blk disk: PATH[,format=raw|qcow2][,readonly=on][,serial=ID] (repeatable)" };
         var net = new Option<string[]>("--net") { Description = "virtio-net: tap[,ifname=NAME] | socket,listen=ADDR | socket,connect=ADDR, with [,mac=MAC] (repeatable)" };
         var rng = new Option<bool>("--rng") { Description = "Attach virtio-rng (default for the default guest)" };
         var balloon = new Option<bool>("--balloon") { Description = "Attach virtio-balloon (default for the default guest)" };
@@ -74,7 +75,7 @@ public static class RunCommand
                 }
                 return RunVm(config);
             }
-            catch (Exception e) when (e is BootImageException or GuestImageException or ArgumentException or IOException or FormatException)
+            catch (Exception e) when (e is BootImageException or GuestImageException or ArgumentException or IOException or FormatException or DiskImageException)
             {
                 return Fail(e.Message);
             }

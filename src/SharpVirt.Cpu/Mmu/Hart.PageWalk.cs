@@ -8,6 +8,8 @@ public sealed unsafe partial class Hart
 {
     /// <summary>Whether the last successful walk found a global mapping.</summary>
     private bool lastGlobal;
+    /// <summary>The offset mask of the page the last successful translation found (0xfff, or a superpage's).</summary>
+    private ulong lastPageMask = 0xfff;
 
     /// <summary>
     /// Translates <paramref name="va"/> for an access of <paramref name="type"/> in the current context.
@@ -17,6 +19,7 @@ public sealed unsafe partial class Hart
     private bool Translate(ulong va, AccessType type, out ulong pa)
     {
         lastGlobal = false;
+        lastPageMask = 0xfff;
         bool paging = type == AccessType.Fetch ? translateFetch : translateData;
         if (!paging)
         {
@@ -71,6 +74,7 @@ public sealed unsafe partial class Hart
             int offsetBits = 12 + 9 * i;
             pa = ((ppn >> (9 * i)) << offsetBits) | (va & ((1UL << offsetBits) - 1));
             lastGlobal = global;
+            lastPageMask = (1UL << offsetBits) - 1;
             return true;
         }
         return Fault(PageFaultOf(type), va);

@@ -26,17 +26,35 @@ public sealed unsafe class Tlb : IDisposable
     private readonly TlbEntry* entries;
     /// <summary>Per entry: ASID+1 of a non-global mapping, or 0 for a global one (SFENCE.VMA filtering).</summary>
     private readonly uint* asids;
+    /// <summary>Per entry: the offset mask of the superpage it was cut from, or 0 for a 4 KiB page.</summary>
+    private readonly ulong* superpageMasks;
+    /// <summary>
+    /// Which superpages have pieces in the table since the last full flush, so that SFENCE.VMA by an address
+    /// outside all of them stays a one-index affair: a bitmap of 2 MiB regions (hashed by address bits 32:21),
+    /// and a short list of larger pages (1 GiB and up; -1 once there were too many to list).
+    /// </summary>
+    private const int MegaBits = 4096, MaxGigapages = 16;
+    private readonly ulong[] megapages = new ulong[MegaBits / 64];
+    private readonly ulong[] gigapageBase = new ulong[MaxGigapages], gigapageMask = new ulong[MaxGigapages];
+    private int gigapageCount;
+    private bool anySuperpage;
 
     public Tlb()
     {
-        entries = (TlbEntry*)NativeMemory.AlignedAlloc((nuint)(Contexts * Kinds * Entries * sizeof(TlbEntry)), 64);
-        asids = (uint*)NativeMemory.AllocZeroed((nuint)(Contexts * Kinds * Entries), sizeof(uint));
+        int n = Contexts * Kinds * Entries;
+        entries = (TlbEntry*)NativeMemory.AlignedAlloc((nuint)(n * sizeof(TlbEntry)), 64);
+        asids = (uint*)NativeMemory.AllocZeroed((nuint)n, sizeof(uint));
+        superpageMasks = (ulong*)NativeMemory.AllocZeroed((nuint)n, sizeof(ulong));
         FlushAll();
     }
 
     public TlbEntry* Table(int context, AccessType kind) => entries + ((context * Kinds) + (int)kind) * Entries;
 
-    public void Fill(int context, AccessType kind, ulong va, byte* host, bool global, ushort asid)
+    /// <summary>
+    /// Caches the 4 KiB page holding <paramref name="va"/>. <paramref name="pageMask"/> is the offset mask of the
+    /// mapping it belongs to (0xfff for a 4 KiB page, larger for a superpage), for SFENCE.VMA by address.
+    /// </summary>
+    public void Fill(int context, AccessType kind, ulong va, byte* host, bool global, ushort asid, ulong pageMask = 0xfff)
     {
         int index = (int)((va >> 12) & Mask);
         int slot = ((context * Kinds) + (int)kind) * Entries + index;
@@ -44,6 +62,54 @@ public sealed unsafe class Tlb : IDisposable
         entries[slot].Tag = page;
         entries[slot].Addend = (long)host - (long)page;
         asids[slot] = global ? 0u : asid + 1u;
+        superpageMasks[slot] = pageMask > 0xfff ? pageMask : 0;
+        if (pageMask > 0xfff)
+            NoteSuperpage(va, pageMask);
+    }
+
+    private void NoteSuperpage(ulong va, ulong mask)
+    {
+        anySuperpage = true;
+        if (mask == MegapageMask)
+        {
+            int bit = (int)((va >> 21) & (MegaBits - 1));
+            megapages[bit >> 6] |= 1UL << bit;
+            return;
+        }
+        int n = gigapageCount;
+        if (n < 0)
+            return;
+        ulong start = va & ~mask;
+        for (int i = 0; i < n; i++)
+            if (gigapageBase[i] == start && gigapageMask[i] == mask)
+                return;
+        if (n == MaxGigapages)
+        {
+            gigapageCount = -1;
+            return;
+        }
+        gigapageBase[n] = start;
+        gigapageMask[n] = mask;
+        gigapageCount = n + 1;
+    }
+
+    private const ulong MegapageMask = (1UL << 21) - 1;
+
+    /// <summary>False only if no superpage cached since the last full flush can hold <paramref name="va"/>.</summary>
+    private bool MayBeInSuperpage(ulong va)
+    {
+        if (!anySuperpage)
+            return false;
+        int bit = (int)((va >> 21) & (MegaBits - 1));
+        if ((megapages[bit >> 6] & (1UL << bit)) != 0)
+            return true;
+        int n = gigapageCount;
+        if (n < 0)
+            return true;
+        for (int i = 0; i < n; i++)
+            if (((va ^ gigapageBase[i]) & ~gigapageMask[i]) == 0)
+                return true;
+        return false;
     }
 
     public void FlushAll()
@@ -51,9 +117,19 @@ public sealed unsafe class Tlb : IDisposable
         int n = Contexts * Kinds * Entries;
         for (int i = 0; i < n; i++)
             entries[i].Tag = Invalid;
+        if (anySuperpage)
+        {
+            Array.Clear(megapages);
+            gigapageCount = 0;
+            anySuperpage = false;
+        }
     }
 
-    /// <summary>Flushes per SFENCE.VMA (privileged spec 12.2.1): an optional page and an optional ASID; a given ASID spares global entries.</summary>
+    /// <summary>
+    /// Flushes per SFENCE.VMA (privileged spec 12.2.1): an optional address and an optional ASID; a given ASID
+    /// spares global entries. An address flushes the whole leaf mapping holding it, so every cached 4 KiB piece
+    /// of a superpage goes, not only the one at that address.
+    /// </summary>
     public void Flush(ulong? va, ushort? asid)
     {
         int n = Contexts * Kinds * Entries;
@@ -64,6 +140,15 @@ public sealed unsafe class Tlb : IDisposable
             for (int slot = index; slot < n; slot += Entries)
                 if (entries[slot].Tag == page && Matches(slot, asid))
                     entries[slot].Tag = Invalid;
+            if (MayBeInSuperpage(v))
+            {
+                for (int slot = 0; slot < n; slot++)
+                {
+                    ulong m = superpageMasks[slot];
+                    if (m != 0 && ((entries[slot].Tag ^ v) & ~m) == 0 && Matches(slot, asid))
+                        entries[slot].Tag = Invalid;
+                }
+            }
             return;
         }
         for (int slot = 0; slot < n; slot++)
@@ -88,5 +173,6 @@ public sealed unsafe class Tlb : IDisposable
     {
         NativeMemory.AlignedFree(entries);
         NativeMemory.Free(asids);
+        NativeMemory.Free(superpageMasks);
     }
 }

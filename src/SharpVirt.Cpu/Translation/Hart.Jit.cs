@@ -44,12 +44,13 @@ public sealed unsafe partial class Hart
             blocks.Store(new Block(host, []) { Heat = 1 });
             return -1;
         }
-        if (block.Function == null)
+        var function = Volatile.Read(ref block.Function);
+        if (function == null)
         {
             if (++block.Heat < HotThreshold || block.Heat < 0)
-                return -1;
+                return -1; // still cold, or being compiled
             block = Translate(pc, host);
-            if (block.Function == null)
+            if ((function = block.Function) == null)
                 return -1;
         }
         else if (!block.StillMatchesMemory)
@@ -57,7 +58,7 @@ public sealed unsafe partial class Hart
             blocks.Store(new Block(host, []) { Heat = 1 });
             return -1;
         }
-        int retired = block.Function(this, x, pc);
+        int retired = function(this, x, pc);
         Instret += (ulong)retired;
         return retired;
     }
@@ -84,13 +85,14 @@ public sealed unsafe partial class Hart
             if (BlockTranslator.EndsBlock(d.Op))
                 break;
         }
-        var block = new Block(host, new ReadOnlySpan<byte>((void*)host, offset).ToArray());
-        if (insns.Count == 0)
-            block.Heat = int.MinValue; // nothing to compile here; never try again
-        else
+        // Heat int.MinValue: compiled, queued, or nothing to compile here; never translate again.
+        var block = new Block(host, new ReadOnlySpan<byte>((void*)host, offset).ToArray()) { Heat = int.MinValue };
+        if (insns.Count > 0)
         {
-            block.Function = BlockTranslator.Compile(insns, pc);
             BlocksCompiled++;
+            // A threshold of 1 (tests) compiles at once, so every run is covered deterministically.
+            if (HotThreshold <= 1 || !BackgroundCompiler.TryEnqueue(block, [.. insns], pc))
+                block.Function = BlockTranslator.Compile(insns, pc);
         }
         blocks!.Store(block);
         return block;

@@ -124,6 +124,21 @@ public sealed class VirtioMmioTransport : IMmioDevice, IDisposable, IVirtioTrans
         }
     }
 
+    /// <summary>
+    /// Resets the transport and device as a driver writing 0 to Status does (2.4); for a machine reset or
+    /// reboot, so the device stops using the old guest's rings before the new guest starts.
+    /// </summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            if (!_disposed)
+            {
+                ResetLocked();
+            }
+        }
+    }
+
     /// <summary>Resets the device and releases it.</summary>
     public void Dispose()
     {

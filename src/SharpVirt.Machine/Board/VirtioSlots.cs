@@ -1,6 +1,8 @@
 using SharpVirt.Devices.Bus;
 using SharpVirt.Devices.Interrupts;
 using SharpVirt.Devices.Network;
+using SharpVirt.Devices.Storage;
+using SharpVirt.Devices.Virtio.Block;
 using SharpVirt.Devices.Virtio;
 using SharpVirt.Devices.Virtio.Balloon;
 using SharpVirt.Devices.Virtio.Console;
@@ -12,8 +14,9 @@ using SharpVirt.Memory;
 namespace SharpVirt.Machine.Board;
 
 /// <summary>
-/// Fills the virt board's eight virtio-mmio slots from the configuration, in order: disks (so the first
-/// is /dev/vda), network interfaces, rng, balloon, console; the rest stay empty (device ID 0).
+/// Fills the virt board's eight virtio-mmio slots from the configuration: disks, network interfaces, rng,
+/// balloon, console; the rest stay empty (device ID 0). Like QEMU, devices fill the slots from the top
+/// down, because Linux probes the slots from the top: the first disk becomes /dev/vda.
 /// </summary>
 public sealed class VirtioSlots : IDisposable
 {
@@ -29,7 +32,7 @@ public sealed class VirtioSlots : IDisposable
         try
         {
             foreach (string disk in config.Disks)
-                devices.Add((OpenDisk(disk, devices.Count), "virtio-blk"));
+                devices.Add((DiskOption.Parse(disk).CreateDevice(m => System.Console.Error.WriteLine($"sharpvirt: {m}")), "virtio-blk"));
             for (int i = 0; i < config.Nets.Count; i++)
             {
                 var option = NetOption.Parse(config.Nets[i], i);
@@ -59,19 +62,24 @@ public sealed class VirtioSlots : IDisposable
         {
             IMmioDevice slot = new VirtioMmioEmptySlot();
             string name = $"virtio-mmio{n}";
-            if (n < devices.Count)
+            int index = VirtLayout.VirtioMmioSlots - 1 - n;
+            if (index < devices.Count)
             {
-                var transport = new VirtioMmioTransport(devices[n].Device, memory, plic.GetSource(VirtLayout.VirtioIrqBase + n));
+                var transport = new VirtioMmioTransport(devices[index].Device, memory, plic.GetSource(VirtLayout.VirtioIrqBase + n));
                 transports.Add(transport);
                 slot = transport;
-                name = devices[n].Name;
+                name = devices[index].Name;
             }
             bus.Map(VirtLayout.VirtioSlot(n), VirtLayout.VirtioMmioStride, slot, name);
         }
     }
 
-    private static IVirtioDevice OpenDisk(string option, int index) =>
-        throw new ArgumentException($"--disk {option}: virtio-blk is not wired in yet ({index})");
+    /// <summary>Machine reset: every device forgets the old guest's rings before the new kernel starts.</summary>
+    public void Reset()
+    {
+        foreach (var t in transports)
+            t.Reset();
+    }
 
     public void Dispose()
     {

@@ -114,6 +114,7 @@ public sealed class Vm : IVmServices, IDisposable
                 exit = null;
                 exited.Reset();
             }
+            Virtio.Reset();
             foreach (var slot in Memory.Slots)
                 slot.Discard(slot.GuestBase, slot.Size);
         }

@@ -44,13 +44,23 @@ public sealed partial class LinuxBootTests(ITestOutputHelper log)
         log.WriteLine(GuestSession.Tail(s.Output, 1500));
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void BootsToShellAndPowersOff(int cpus)
+    [Fact]
+    public void TwoVcpusBootToShellAndPowerOff()
     {
-        using var s = Boot("--cpus", cpus.ToString());
-        AssertCpusAndCleanLogAndPowerOff(s, cpus);
+        using var s = Boot("--cpus", "2");
+        AssertCpusAndCleanLogAndPowerOff(s, 2);
+    }
+
+    [Fact]
+    public void OneVcpuBootsRebootsAndPowersOff()
+    {
+        using var s = Boot("--cpus", "1");
+        Assert.Equal("1", s.Run("nproc", CommandTimeout).Trim());
+        s.Send("reboot");
+        s.WaitFor("Linux version 6.12", BootTimeout);
+        s.WaitFor("SharpVirt guest ready", BootTimeout);
+        s.WaitFor(GuestSession.Prompt, CommandTimeout);
+        AssertCpusAndCleanLogAndPowerOff(s, 1);
     }
 
     [Fact]
@@ -79,18 +89,6 @@ public sealed partial class LinuxBootTests(ITestOutputHelper log)
         long rss = s.RssBytes;
         log.WriteLine($"64 GiB guest at its shell: host RSS {rss >> 20} MiB");
         Assert.True(rss < 4L << 30, $"RSS {rss >> 20} MiB is not far below 64 GiB");
-        s.Send("poweroff");
-        Assert.Equal(0, s.WaitForExit(CommandTimeout));
-    }
-
-    [Fact]
-    public void RebootRestartsTheGuest()
-    {
-        using var s = Boot("--cpus", "1");
-        s.Send("reboot");
-        s.WaitFor("Linux version 6.12", BootTimeout);
-        s.WaitFor("SharpVirt guest ready", BootTimeout);
-        s.WaitFor(GuestSession.Prompt, CommandTimeout);
         s.Send("poweroff");
         Assert.Equal(0, s.WaitForExit(CommandTimeout));
     }

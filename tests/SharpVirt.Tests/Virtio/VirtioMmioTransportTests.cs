@@ -270,6 +270,17 @@ public class VirtioMmioTransportTests : IDisposable
     }
 
     [Fact]
+    public void MachineResetResetsTheDevice()
+    {
+        _driver.Start(size: 8);
+        int resets = _device.Resets;
+        _driver.Transport.Reset();
+        Assert.Equal(resets + 1, _device.Resets);
+        Assert.Equal(DeviceStatus.None, _driver.Status);
+        Assert.Null(_device.Context);
+    }
+
+    [Fact]
     public void DisposeResetsAndDisposesTheDevice()
     {
         _driver.Start(size: 8);
