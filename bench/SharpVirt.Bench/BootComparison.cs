@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using SharpVirt.Machine.Guest;
 
 namespace SharpVirt.Bench;
@@ -11,8 +10,6 @@ namespace SharpVirt.Bench;
 /// </summary>
 public static class BootComparison
 {
-    private const string ReadyMarker = "SharpVirt guest ready";
-
     public static int Run(string[] args)
     {
         int[] cpuCounts = [1, 2, 4];
@@ -59,33 +56,52 @@ public static class BootComparison
     /// <summary>Seconds until the ready marker and the first prompt after it; then powers the guest off.</summary>
     private static double TimeToShell(string program, string[] args)
     {
-        var psi = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string a in args)
-            psi.ArgumentList.Add(a);
-        var sw = Stopwatch.StartNew();
-        using var p = Process.Start(psi)!;
-        var seen = new StringBuilder();
-        var buffer = new char[4096];
-        double result = double.NaN;
-        while (sw.Elapsed < TimeSpan.FromMinutes(10))
+        using var guest = GuestConsole.Start(program, args);
+        return guest.WaitForShell();
+    }
+
+    /// <summary>
+    /// In-guest workloads on one vCPU (`workloads [--runs N]`): each command is timed from the moment it is
+    /// typed to the prompt's return, for SharpVirt and QEMU booted alike, alternating.
+    /// </summary>
+    public static int RunWorkloads(string[] args)
+    {
+        int runs = args.Length >= 2 && args[0] == "--runs" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var guest = DefaultGuest.EnsureAsync(null, CancellationToken.None).GetAwaiter().GetResult();
+        string sharpvirt = Path.Combine(RepoRoot(), "src/SharpVirt.Cli/bin/Release/net10.0/sharpvirt.dll");
+        (string Name, string Setup, string Command)[] workloads =
+        [
+            ("sha256sum of 64 MiB", "dd if=/dev/zero of=/tmp/w bs=1M count=64 2>/dev/null", "sha256sum /tmp/w"),
+            ("gzip -9 of 16 MiB", "seq 1 2000000 | head -c 16777216 > /tmp/w", "gzip -9 -c /tmp/w > /dev/null"),
+            ("shell arithmetic loop (200k)", "true", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"),
+        ];
+        var times = workloads.Select(_ => (Ours: new List<double>(), Qemu: new List<double>())).ToArray();
+        for (int r = 0; r < runs; r++)
         {
-            int n = p.StandardOutput.Read(buffer, 0, buffer.Length);
-            if (n <= 0)
-                break;
-            seen.Append(buffer, 0, n);
-            string text = seen.ToString();
-            int ready = text.IndexOf(ReadyMarker, StringComparison.Ordinal);
-            if (ready >= 0 && text.IndexOf("# ", ready, StringComparison.Ordinal) >= 0)
+            foreach (bool ours in new[] { true, false })
             {
-                result = sw.Elapsed.TotalSeconds;
-                break;
+                using var g = ours
+                    ? GuestConsole.Start("dotnet", [sharpvirt, "run", "--cpus", "1", "--memory", "1G"])
+                    : GuestConsole.Start("qemu-system-riscv64", ["-M", "virt", "-nographic", "-no-reboot", "-m", "1G", "-smp", "1",
+                        "-kernel", guest.KernelPath, "-initrd", guest.InitrdPath, "-append", guest.BootArgs]);
+                g.WaitForShell();
+                for (int w = 0; w < workloads.Length; w++)
+                {
+                    g.TimeCommand(workloads[w].Setup);
+                    double t = g.TimeCommand(workloads[w].Command);
+                    (ours ? times[w].Ours : times[w].Qemu).Add(t);
+                }
             }
         }
-        p.StandardInput.Write("poweroff -f\n");
-        p.StandardInput.Flush();
-        if (!p.WaitForExit(30_000))
-            p.Kill(entireProcessTree: true);
-        return result;
+        Console.WriteLine($"host: {Environment.ProcessorCount} cores; 1 vCPU; {runs} runs each, alternating");
+        Console.WriteLine("| workload | SharpVirt median (s) | QEMU median (s) | ratio SharpVirt/QEMU |");
+        Console.WriteLine("| --- | --- | --- | --- |");
+        for (int w = 0; w < workloads.Length; w++)
+        {
+            double a = Median(times[w].Ours), b = Median(times[w].Qemu);
+            Console.WriteLine($"| {workloads[w].Name} | {a:0.00} | {b:0.00} | {a / b:0.00} |");
+        }
+        return 0;
     }
 
     private static string RepoRoot()

@@ -118,14 +118,14 @@ public sealed unsafe partial class Hart
                     v = Math.BigMul(x[d.Rs1], x[d.Rs2], out _);
                     x[d.Rd] = (long)x[d.Rs1] < 0 ? v - x[d.Rs2] : v;
                     break;
-                case Op.Div: x[d.Rd] = (ulong)Div((long)x[d.Rs1], (long)x[d.Rs2]); break;
+                case Op.Div: x[d.Rd] = Alu.Div(x[d.Rs1], x[d.Rs2]); break;
                 case Op.Divu: x[d.Rd] = x[d.Rs2] == 0 ? ulong.MaxValue : x[d.Rs1] / x[d.Rs2]; break;
-                case Op.Rem: x[d.Rd] = (ulong)Rem((long)x[d.Rs1], (long)x[d.Rs2]); break;
+                case Op.Rem: x[d.Rd] = Alu.Rem(x[d.Rs1], x[d.Rs2]); break;
                 case Op.Remu: x[d.Rd] = x[d.Rs2] == 0 ? x[d.Rs1] : x[d.Rs1] % x[d.Rs2]; break;
                 case Op.Mulw: x[d.Rd] = (ulong)(int)(x[d.Rs1] * x[d.Rs2]); break;
-                case Op.Divw: x[d.Rd] = (ulong)(int)Div((int)x[d.Rs1], (int)x[d.Rs2]); break;
+                case Op.Divw: x[d.Rd] = Alu.Divw(x[d.Rs1], x[d.Rs2]); break;
                 case Op.Divuw: x[d.Rd] = (uint)x[d.Rs2] == 0 ? ulong.MaxValue : (ulong)(int)((uint)x[d.Rs1] / (uint)x[d.Rs2]); break;
-                case Op.Remw: x[d.Rd] = (ulong)(int)Rem((int)x[d.Rs1], (int)x[d.Rs2]); break;
+                case Op.Remw: x[d.Rd] = Alu.Remw(x[d.Rs1], x[d.Rs2]); break;
                 case Op.Remuw: x[d.Rd] = (uint)x[d.Rs2] == 0 ? (ulong)(int)x[d.Rs1] : (ulong)(int)((uint)x[d.Rs1] % (uint)x[d.Rs2]); break;
 
                 case Op.LrW:
@@ -186,7 +186,7 @@ public sealed unsafe partial class Hart
                 case Op.Rolw: x[d.Rd] = (ulong)(int)BitOperations.RotateLeft((uint)x[d.Rs1], (int)(x[d.Rs2] & 31)); break;
                 case Op.Rorw: x[d.Rd] = (ulong)(int)BitOperations.RotateRight((uint)x[d.Rs1], (int)(x[d.Rs2] & 31)); break;
                 case Op.Roriw: x[d.Rd] = (ulong)(int)BitOperations.RotateRight((uint)x[d.Rs1], (int)d.Imm); break;
-                case Op.OrcB: x[d.Rd] = OrcB(x[d.Rs1]); break;
+                case Op.OrcB: x[d.Rd] = Alu.OrcB(x[d.Rs1]); break;
                 case Op.Rev8: x[d.Rd] = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(x[d.Rs1]); break;
 
                 case Op.Bclr: x[d.Rd] = x[d.Rs1] & ~(1UL << (int)(x[d.Rs2] & 63)); break;
@@ -284,21 +284,6 @@ public sealed unsafe partial class Hart
         }
         Pc = pc;
         return n;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long Div(long a, long b) => b == 0 ? -1 : (b == -1 ? unchecked(-a) : a / b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long Rem(long a, long b) => b == 0 ? a : (b == -1 ? 0 : a % b);
-
-    private static ulong OrcB(ulong v)
-    {
-        ulong r = 0;
-        for (int i = 0; i < 64; i += 8)
-            if (((v >> i) & 0xff) != 0)
-                r |= 0xffUL << i;
-        return r;
     }
 
     /// <summary>SC as a compare-and-swap against the value LR saw (as QEMU does); the reservation is consumed.</summary>

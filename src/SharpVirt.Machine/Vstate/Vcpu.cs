@@ -94,7 +94,7 @@ public sealed class Vcpu
     {
         Halted = true;
         Hart.ServiceRemoteRequests();
-        Hart.WaitForInterrupt(TimeSpan.FromMilliseconds(100));
+        Hart.WaitForInterrupt(TimeSpan.FromSeconds(1));
         Halted = false;
     }
 

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace SharpVirt.Bench;
+
+/// <summary>A VMM process whose serial console is our stdin/stdout: wait for the shell, time commands, power off.</summary>
+public sealed class GuestConsole : IDisposable
+{
+    private const string ReadyMarker = "SharpVirt guest ready";
+    private readonly Process process;
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly StringBuilder seen = new();
+    private readonly char[] buffer = new char[4096];
+    private int consumed;
+
+    private GuestConsole(Process process) => this.process = process;
+
+    public static GuestConsole Start(string program, string[] args)
+    {
+        var psi = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string a in args)
+            psi.ArgumentList.Add(a);
+        return new GuestConsole(Process.Start(psi)!);
+    }
+
+    /// <summary>Seconds from the process start to the first prompt after the ready marker.</summary>
+    public double WaitForShell()
+    {
+        ReadUntil(ReadyMarker);
+        ReadUntil("# ");
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Types a command; returns the seconds until the prompt is back.</summary>
+    public double TimeCommand(string command)
+    {
+        var start = clock.Elapsed;
+        process.StandardInput.Write(command + "\n");
+        process.StandardInput.Flush();
+        ReadUntil("\n");
+        ReadUntil("# ");
+        return (clock.Elapsed - start).TotalSeconds;
+    }
+
+    private void ReadUntil(string text)
+    {
+        while (clock.Elapsed < TimeSpan.FromMinutes(15))
+        {
+            int at = seen.ToString().IndexOf(text, consumed, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                consumed = at + text.Length;
+                return;
+            }
+            int n = process.StandardOutput.Read(buffer, 0, buffer.Length);
+            if (n <= 0)
+                throw new InvalidOperationException($"the VMM exited before printing '{text}'");
+            seen.Append(buffer, 0, n);
+        }
+        throw new TimeoutException($"'{text}' did not appear");
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            process.StandardInput.Write("poweroff -f\n");
+            process.StandardInput.Flush();
+        }
+        catch (IOException)
+        {
+        }
+        if (!process.WaitForExit(30_000))
+            process.Kill(entireProcessTree: true);
+        process.Dispose();
+    }
+}
