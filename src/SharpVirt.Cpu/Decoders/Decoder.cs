@@ -59,7 +59,13 @@ public static class Decoder
             0x53 => OpFp(f7, f3, d.Rs2),
             0x63 => f3 switch
             {
-                0 => Op.Beq, 1 => Op.Bne, 4 => Op.Blt, 5 => Op.Bge, 6 => Op.Bltu, 7 => Op.Bgeu, _ => Op.Illegal,
+                0 => Op.Beq,
+                1 => Op.Bne,
+                4 => Op.Blt,
+                5 => Op.Bge,
+                6 => Op.Bltu,
+                7 => Op.Bgeu,
+                _ => Op.Illegal,
             },
             0x67 => f3 == 0 ? Op.Jalr : Op.Illegal,
             0x6f => Op.Jal,
@@ -95,7 +101,14 @@ public static class Decoder
 
     private static Op Load(uint f3) => f3 switch
     {
-        0 => Op.Lb, 1 => Op.Lh, 2 => Op.Lw, 3 => Op.Ld, 4 => Op.Lbu, 5 => Op.Lhu, 6 => Op.Lwu, _ => Op.Illegal,
+        0 => Op.Lb,
+        1 => Op.Lh,
+        2 => Op.Lw,
+        3 => Op.Ld,
+        4 => Op.Lbu,
+        5 => Op.Lhu,
+        6 => Op.Lwu,
+        _ => Op.Illegal,
     };
 
     private static Op OpImm(uint r, uint f3)
@@ -117,7 +130,11 @@ public static class Decoder
                 0x1a => Op.Binvi,
                 0x18 => f12 switch
                 {
-                    0x600 => Op.Clz, 0x601 => Op.Ctz, 0x602 => Op.Cpop, 0x604 => Op.SextB, 0x605 => Op.SextH,
+                    0x600 => Op.Clz,
+                    0x601 => Op.Ctz,
+                    0x602 => Op.Cpop,
+                    0x604 => Op.SextB,
+                    0x605 => Op.SextH,
                     _ => Op.Illegal,
                 },
                 _ => Op.Illegal,
@@ -141,7 +158,10 @@ public static class Decoder
             0 => Op.Addiw,
             1 => f7 == 0 ? Op.Slliw : (r >> 26) == 0x02 ? Op.SlliUw : f12 switch
             {
-                0x600 => Op.Clzw, 0x601 => Op.Ctzw, 0x602 => Op.Cpopw, _ => Op.Illegal,
+                0x600 => Op.Clzw,
+                0x601 => Op.Ctzw,
+                0x602 => Op.Cpopw,
+                _ => Op.Illegal,
             },
             5 => f7 switch { 0x00 => Op.Srliw, 0x20 => Op.Sraiw, 0x30 => Op.Roriw, _ => Op.Illegal },
             _ => Op.Illegal,
@@ -178,12 +198,26 @@ public static class Decoder
     {
         0x00 => f3 switch
         {
-            0 => Op.Add, 1 => Op.Sll, 2 => Op.Slt, 3 => Op.Sltu, 4 => Op.Xor, 5 => Op.Srl, 6 => Op.Or, _ => Op.And,
+            0 => Op.Add,
+            1 => Op.Sll,
+            2 => Op.Slt,
+            3 => Op.Sltu,
+            4 => Op.Xor,
+            5 => Op.Srl,
+            6 => Op.Or,
+            _ => Op.And,
         },
         0x20 => f3 switch { 0 => Op.Sub, 5 => Op.Sra, 4 => Op.Xnor, 6 => Op.Orn, 7 => Op.Andn, _ => Op.Illegal },
         0x01 => f3 switch
         {
-            0 => Op.Mul, 1 => Op.Mulh, 2 => Op.Mulhsu, 3 => Op.Mulhu, 4 => Op.Div, 5 => Op.Divu, 6 => Op.Rem, _ => Op.Remu,
+            0 => Op.Mul,
+            1 => Op.Mulh,
+            2 => Op.Mulhsu,
+            3 => Op.Mulhu,
+            4 => Op.Div,
+            5 => Op.Divu,
+            6 => Op.Rem,
+            _ => Op.Remu,
         },
         0x10 => f3 switch { 2 => Op.Sh1add, 4 => Op.Sh2add, 6 => Op.Sh3add, _ => Op.Illegal },
         0x05 => f3 switch { 4 => Op.Min, 5 => Op.Minu, 6 => Op.Max, 7 => Op.Maxu, _ => Op.Illegal },

@@ -57,15 +57,24 @@ public class FuzzTests : IDisposable
                 int off = r.Next(-64, 64) * 8 + (r.Next(8) == 0 ? r.Next(8) : 0);
                 return r.Next(8) switch
                 {
-                    0 => Asm.Encode.Ld(rd, ptr, off), 1 => Asm.Encode.Lw(rd, ptr, off), 2 => Asm.Encode.Lbu(rd, ptr, off),
-                    3 => Asm.Encode.Sd(rs2, ptr, off), 4 => Asm.Encode.Sw(rs2, ptr, off), 5 => Asm.Encode.Sb(rs2, ptr, off),
-                    6 => Asm.Encode.Fld(rd, ptr, off), _ => Asm.Encode.Fsd(rs2, ptr, off),
+                    0 => Asm.Encode.Ld(rd, ptr, off),
+                    1 => Asm.Encode.Lw(rd, ptr, off),
+                    2 => Asm.Encode.Lbu(rd, ptr, off),
+                    3 => Asm.Encode.Sd(rs2, ptr, off),
+                    4 => Asm.Encode.Sw(rs2, ptr, off),
+                    5 => Asm.Encode.Sb(rs2, ptr, off),
+                    6 => Asm.Encode.Fld(rd, ptr, off),
+                    _ => Asm.Encode.Fsd(rs2, ptr, off),
                 };
             case 5: // atomics through a pointer register
                 return r.Next(6) switch
                 {
-                    0 => Asm.Encode.LrD(rd, ptr), 1 => Asm.Encode.ScD(rd, rs2, ptr), 2 => Asm.Encode.AmoaddW(rd, rs2, ptr),
-                    3 => Asm.Encode.AmoswapD(rd, rs2, ptr), 4 => Asm.Encode.AmomaxuD(rd, rs2, ptr), _ => Asm.Encode.ScW(rd, rs2, ptr),
+                    0 => Asm.Encode.LrD(rd, ptr),
+                    1 => Asm.Encode.ScD(rd, rs2, ptr),
+                    2 => Asm.Encode.AmoaddW(rd, rs2, ptr),
+                    3 => Asm.Encode.AmoswapD(rd, rs2, ptr),
+                    4 => Asm.Encode.AmomaxuD(rd, rs2, ptr),
+                    _ => Asm.Encode.ScW(rd, rs2, ptr),
                 };
             case 6: // short branches and jumps
                 return r.Next(3) switch
@@ -80,10 +89,16 @@ public class FuzzTests : IDisposable
                 int d = r.Next(10, 32);
                 return r.Next(10) switch
                 {
-                    0 => Asm.Encode.Addi(d, rs1, r.Next(-2048, 2048)), 1 => Asm.Encode.Add(d, rs1, rs2),
-                    2 => Asm.Encode.Mul(d, rs1, rs2), 3 => Asm.Encode.Div(d, rs1, rs2), 4 => Asm.Encode.Remw(d, rs1, rs2),
-                    5 => Asm.Encode.Sraw(d, rs1, rs2), 6 => Asm.Encode.Clz(d, rs1), 7 => Asm.Encode.Sh3addUw(d, rs1, rs2),
-                    8 => Asm.Encode.Mulhsu(d, rs1, rs2), _ => Asm.Encode.Lui(d, r.Next(-0x80000, 0x80000)),
+                    0 => Asm.Encode.Addi(d, rs1, r.Next(-2048, 2048)),
+                    1 => Asm.Encode.Add(d, rs1, rs2),
+                    2 => Asm.Encode.Mul(d, rs1, rs2),
+                    3 => Asm.Encode.Div(d, rs1, rs2),
+                    4 => Asm.Encode.Remw(d, rs1, rs2),
+                    5 => Asm.Encode.Sraw(d, rs1, rs2),
+                    6 => Asm.Encode.Clz(d, rs1),
+                    7 => Asm.Encode.Sh3addUw(d, rs1, rs2),
+                    8 => Asm.Encode.Mulhsu(d, rs1, rs2),
+                    _ => Asm.Encode.Lui(d, r.Next(-0x80000, 0x80000)),
                 };
         }
     }

@@ -63,9 +63,17 @@ public sealed class JitDifferentialTests : IDisposable
                 int off = r.Next(-32, 32) * 8 + (r.Next(6) == 0 ? r.Next(1, 8) : 0);
                 a.Word(r.Next(11) switch
                 {
-                    0 => E.Ld(rd, 8, off), 1 => E.Lw(rd, 8, off), 2 => E.Lwu(rd, 8, off), 3 => E.Lh(rd, 8, off),
-                    4 => E.Lhu(rd, 8, off), 5 => E.Lb(rd, 8, off), 6 => E.Lbu(rd, 8, off),
-                    7 => E.Sd(rs2, 8, off), 8 => E.Sw(rs2, 8, off), 9 => E.Sh(rs2, 8, off), _ => E.Sb(rs2, 8, off),
+                    0 => E.Ld(rd, 8, off),
+                    1 => E.Lw(rd, 8, off),
+                    2 => E.Lwu(rd, 8, off),
+                    3 => E.Lh(rd, 8, off),
+                    4 => E.Lhu(rd, 8, off),
+                    5 => E.Lb(rd, 8, off),
+                    6 => E.Lbu(rd, 8, off),
+                    7 => E.Sd(rs2, 8, off),
+                    8 => E.Sw(rs2, 8, off),
+                    9 => E.Sh(rs2, 8, off),
+                    _ => E.Sb(rs2, 8, off),
                 });
             }
             else if (k < 93)

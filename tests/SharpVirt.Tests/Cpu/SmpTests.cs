@@ -55,7 +55,8 @@ public class SmpTests : IDisposable
             {
                 failure = e;
             }
-        }) { Name = $"vcpu{h.HartId}" };
+        })
+        { Name = $"vcpu{h.HartId}" };
         var t0 = Spawn(h0.Hart);
         var t1 = Spawn(h1.Hart);
         t0.Start();
