@@ -26,6 +26,15 @@ public interface IDiskImage : IDisposable
     void Flush();
 
     /// <summary>
+    /// Hands metadata that the image caches in memory to the host file (without waiting for the host disk),
+    /// so that completed writes survive the death of this process (SIGKILL) as they do on a raw image.
+    /// Durability against a host crash still needs <see cref="Flush"/>. Formats without such a cache do nothing.
+    /// </summary>
+    void WriteBack()
+    {
+    }
+
+    /// <summary>
     /// Tells the image the range is no longer needed. Advisory: the range reads back as its old data or
     /// zeroes afterwards, never as other data.
     /// </summary>

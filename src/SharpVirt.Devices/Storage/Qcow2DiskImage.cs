@@ -271,6 +271,44 @@ public sealed class Qcow2DiskImage : IDiskImage
         }
     }
 
+    /// <summary>
+    /// Writes changed L2 tables and L1 (and the refcounts they depend on, made durable first) to the file, so a
+    /// killed process loses no completed write: without this a write that allocated a cluster after the guest's
+    /// last FLUSH lived only in the L2 cache, while an overwrite in place was already in the file, and the guest
+    /// (which may write metadata after its last flush, e.g. ext2-style indirect blocks on <c>sync</c>) came back
+    /// with a mix of old and new blocks. Refcount decrements still wait for <see cref="Flush"/>, so no cluster
+    /// that an on-disk table may still point at is reused before the table change is durable.
+    /// </summary>
+    public void WriteBack()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_file.Writable || (!_l2Cache.HasDirty && !_l1Dirty))
+            {
+                return;
+            }
+
+            if (_refcounts.HasDirty)
+            {
+                // A table must never point at a cluster whose refcount could still be 0 on the host disk.
+                _refcounts.WriteDirtyBlocks();
+                if (_refcounts.TableDirty)
+                {
+                    _file.Sync();
+                    _refcounts.WriteTable();
+                }
+                _file.Sync();
+            }
+            _l2Cache.WriteDirty();
+            if (_l1Dirty)
+            {
+                _file.Sync(); // a new L2 table is on disk before L1 points at it
+                WriteL1();
+            }
+        }
+    }
+
     public void Discard(ulong offset, ulong length)
     {
         DiskImage.CheckWritable(this, offset, length);

@@ -25,7 +25,7 @@ internal sealed class Qcow2L2Cache
         _clusterSize = clusterSize;
         _flushImage = flushImage;
         // 32 MiB of tables: 256 GiB of disk with 64 KiB clusters.
-        _capacity = _capacity > 0 ? capacity : (int)Math.Max(16UL, (32UL << 20) / _clusterSize);
+        _capacity = capacity > 0 ? capacity : (int)Math.Max(16UL, (32UL << 20) / _clusterSize);
     }
 
     public bool HasDirty => _dirtyCount > 0;

@@ -424,12 +424,20 @@ public sealed unsafe class VirtioBlock : IVirtioDevice
         }
     }
 
-    /// <summary>Without a negotiated FLUSH the driver expects a write-through device.</summary>
+    /// <summary>
+    /// Without a negotiated FLUSH the driver expects a write-through device. With it, a completed write must still
+    /// survive the VMM being killed, as it would on a raw image: cached image metadata (qcow2 L2/L1 tables) goes
+    /// to the host file before the request completes; only durability on the host disk waits for FLUSH.
+    /// </summary>
     private void FlushIfWriteThrough(VirtioDeviceContext ctx)
     {
         if (!ctx.HasFeature(VirtioBlockFeatures.Flush))
         {
             _disk.Flush();
+        }
+        else
+        {
+            _disk.WriteBack();
         }
     }
 
