@@ -11,6 +11,10 @@ public static class Program
         {
             RunCommand.Create(),
             FetchCommand.Create(),
+            // Control API (issue 6)
+            PsCommand.Create(),
+            ControlCommand.Create(),
+            TranslateCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -4,6 +4,7 @@ using SharpVirt.Devices.Storage;
 using SharpVirt.Machine.Board;
 using SharpVirt.Machine.Boot;
 using SharpVirt.Machine.Console;
+using SharpVirt.Machine.Control;
 using SharpVirt.Machine.Guest;
 using SharpVirt.Machine.Vstate;
 
@@ -28,11 +29,12 @@ public static class RunCommand
         var balloon = new Option<bool>("--balloon") { Description = "Attach virtio-balloon (default for the default guest)" };
         var balloonControl = new Option<string?>("--balloon-control") { Description = "File to watch for the balloon target, e.g. 'echo 512M > FILE'" };
         var hvc = new Option<bool>("--virtio-console") { Description = "Attach virtio-console (hvc0) as a second console" };
+        var name = new Option<string?>("--name") { Description = "VM name for the control socket and `sharpvirt ps` (default: vm-PID)" };
         var engine = new Option<CpuEngine>("--engine") { Description = "CPU engine: jit (interpreter plus block translator) or interp", DefaultValueFactory = _ => CpuEngine.Jit };
 
         var command = new Command("run", "Boot a virtual machine")
         {
-            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut, engine, disk, net, rng, balloon, balloonControl, hvc,
+            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut, engine, disk, net, rng, balloon, balloonControl, hvc, name,
         };
         command.SetAction(parse =>
         {
@@ -73,9 +75,9 @@ public static class RunCommand
                         Balloon = true,
                     };
                 }
-                return RunVm(config);
+                return RunVm(config, parse.GetValue(name) ?? ControlPaths.DefaultName);
             }
-            catch (Exception e) when (e is BootImageException or GuestImageException or ArgumentException or IOException or FormatException or DiskImageException)
+            catch (Exception e) when (e is BootImageException or GuestImageException or ArgumentException or IOException or FormatException or DiskImageException or ControlException)
             {
                 return Fail(e.Message);
             }
@@ -83,10 +85,11 @@ public static class RunCommand
         return command;
     }
 
-    private static int RunVm(VmConfig config)
+    private static int RunVm(VmConfig config, string name)
     {
         using var output = new ConsoleOutput(System.Console.OpenStandardOutput());
         using var vm = new Vm(config, output);
+        using var control = ControlServer.Start(vm, name); // control API (docs/API.md)
         using var terminal = HostTerminal.Attach(vm);
         var exit = vm.Run();
         terminal.Dispose();

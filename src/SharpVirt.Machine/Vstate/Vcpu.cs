@@ -105,6 +105,7 @@ public sealed class Vcpu
         {
             while (!vm.Exiting)
             {
+                WaitWhilePaused();
                 if (state != HsmState.Started && !WaitForStart())
                     continue;
                 ExitReason reason = Hart.Run(SliceBudget);
@@ -127,6 +128,33 @@ public sealed class Vcpu
             vm.RequestExit(new VmExit(VmExitKind.InternalError, 2, $"internal error on vcpu{Id}: {e.GetType().Name}: {e.Message}"));
         }
     }
+
+    // --- Control API: the pause gate (checked once per loop turn, so a pause takes effect within one slice or WFI wait). ---
+    private readonly ManualResetEventSlim runGate = new(true);
+
+    /// <summary>True once <see cref="Pause"/> was asked and not yet undone by <see cref="Resume"/>.</summary>
+    public bool PauseRequested => !runGate.IsSet;
+
+    /// <summary>True while the thread is blocked at the pause gate.</summary>
+    public bool Paused => paused;
+    private volatile bool paused;
+
+    /// <summary>Stops the thread at its next poll and keeps it blocked until <see cref="Resume"/> (or the VM exits).</summary>
+    public void Pause() => runGate.Reset();
+
+    public void Resume() => runGate.Set();
+
+    private void WaitWhilePaused()
+    {
+        if (runGate.IsSet)
+            return;
+        paused = true;
+        while (!runGate.Wait(100) && !vm.Exiting)
+        {
+        }
+        paused = false;
+    }
+    // --- end pause gate ---
 
     /// <summary>Blocks a stopped hart until hart_start; returns true once it is running.</summary>
     private bool WaitForStart()

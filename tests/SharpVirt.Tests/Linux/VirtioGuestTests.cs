@@ -66,6 +66,9 @@ public sealed partial class VirtioGuestTests(ITestOutputHelper log)
                 "--net", $"socket,connect=127.0.0.1:{port},mac=52:54:00:12:34:57",
                 "--append", "console=ttyS0 earlycon=sbi svnet=10.0.0.2/24");
 
+            // virtio-rng feeds the kernel's hwrng.
+            Assert.Matches(@"([0-9a-f]{2} ){15}[0-9a-f]{2}", b.Run("head -c 16 /dev/hwrng | od -An -tx1 | tr -s ' ' | sed 's/^ //'", Command));
+
             // Socket backend: ping, then 64 MiB with a checksum on both ends.
             Assert.Contains("0% packet loss", b.Run("ping -c 3 10.0.0.1", Command));
             b.Run("dd if=/dev/urandom of=/tmp/data bs=1M count=64 2>/dev/null; md5sum /tmp/data > /tmp/sum", Command);

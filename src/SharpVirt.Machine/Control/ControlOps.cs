@@ -1,0 +1,253 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SharpVirt.Cpu;
+using SharpVirt.Devices.Virtio.Balloon;
+using SharpVirt.Machine.Board;
+using SharpVirt.Machine.Vstate;
+
+namespace SharpVirt.Machine.Control;
+
+/// <summary>
+/// The control API's operations on one VM (docs/API.md). <see cref="Handle"/> turns a request line into a
+/// response line; bad requests and failed operations answer <c>{"error":"..."}</c> and never throw.
+/// </summary>
+public sealed class ControlOps(Vm vm, string name)
+{
+    /// <summary>How long pause waits for every vCPU thread to reach the gate (a WFI wait lasts up to 1 s).</summary>
+    public static readonly TimeSpan PauseWait = TimeSpan.FromSeconds(2);
+
+    public static readonly IReadOnlyList<string> Operations =
+        ["status", "stats", "vcpus", "pause", "resume", "stop", "reboot", "balloon", "translate"];
+
+    public string Name => name;
+
+    public bool Paused => vm.Vcpus.Any(v => v.PauseRequested);
+
+    public string Handle(string line)
+    {
+        JsonObject reply;
+        try
+        {
+            reply = Execute(ControlRequest.Parse(line));
+        }
+        catch (ControlException e)
+        {
+            reply = Error(e.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            reply = Error($"internal error: {e.GetType().Name}: {e.Message}");
+        }
+        return reply.ToJsonString(JsonOptions);
+    }
+
+    /// <summary>Compact, with only what JSON requires escaped (quotes in messages stay readable).</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static JsonObject Error(string message) => new() { ["error"] = message };
+
+    public JsonObject Execute(ControlRequest request) => request.Op switch
+    {
+        "status" => Status(),
+        "stats" => Stats(),
+        "vcpus" => Vcpus(),
+        "pause" => Pause(),
+        "resume" => Resume(),
+        "stop" => Stop(),
+        "reboot" => Reboot(),
+        "balloon" => Balloon(request),
+        "translate" => Translate(request),
+        _ => throw new ControlException($"unknown op '{request.Op}' (one of: {string.Join(", ", Operations)})"),
+    };
+
+    private JsonObject Status() => new()
+    {
+        ["name"] = name,
+        ["pid"] = Environment.ProcessId,
+        ["state"] = Paused ? "paused" : "running",
+        ["vcpus"] = vm.Vcpus.Count,
+        ["memory"] = vm.Config.MemorySize,
+    };
+
+    private JsonObject Stats()
+    {
+        var slots = new JsonArray();
+        foreach (var slot in vm.Memory.Slots)
+        {
+            slots.Add(new JsonObject
+            {
+                ["id"] = slot.Id,
+                ["guest_base"] = Hex(slot.GuestBase),
+                ["size"] = slot.Size,
+                ["resident_pages"] = slot.ResidentPages,
+            });
+        }
+        var reply = Status();
+        reply["host_rss"] = HostStats.ResidentBytes();
+        reply["guest_ram"] = vm.Memory.TotalSize;
+        reply["slots"] = slots;
+        reply["vcpu"] = VcpuList(detail: true);
+        if (vm.Virtio.Balloon is VirtioBalloon b)
+            reply["balloon"] = BalloonState(b);
+        return reply;
+    }
+
+    private JsonObject Vcpus() => new() { ["vcpus"] = VcpuList(detail: false) };
+
+    private JsonArray VcpuList(bool detail)
+    {
+        var list = new JsonArray();
+        foreach (var v in vm.Vcpus)
+        {
+            var o = new JsonObject
+            {
+                ["id"] = v.Id,
+                ["thread"] = $"vcpu{v.Id}",
+                ["tid"] = v.HostThreadId,
+                ["last_cpu"] = HostStats.LastCpu(v.HostThreadId),
+                ["state"] = StateOf(v),
+            };
+            if (detail)
+            {
+                o["instret"] = Volatile.Read(ref v.Hart.Instret);
+                o["pc"] = Hex(Volatile.Read(ref v.Hart.Pc));
+                o["mode"] = v.Hart.Mode.ToString();
+            }
+            list.Add(o);
+        }
+        return list;
+    }
+
+    /// <summary>running, halted (WFI or HSM suspend), paused (at the control gate), or stopped (HSM stopped).</summary>
+    public static string StateOf(Vcpu v)
+    {
+        if (v.Paused || v.PauseRequested)
+            return "paused";
+        return v.State switch
+        {
+            HsmState.Stopped or HsmState.StartPending => "stopped",
+            HsmState.Suspended => "halted",
+            _ => v.Halted ? "halted" : "running",
+        };
+    }
+
+    private JsonObject Pause()
+    {
+        foreach (var v in vm.Vcpus)
+            v.Pause();
+        var deadline = DateTime.UtcNow + PauseWait;
+        while (!vm.Vcpus.All(v => v.Paused) && !vm.Exiting && DateTime.UtcNow < deadline)
+            Thread.Sleep(5);
+        int paused = vm.Vcpus.Count(v => v.Paused);
+        return new JsonObject { ["ok"] = true, ["state"] = "paused", ["vcpus_paused"] = paused };
+    }
+
+    private JsonObject Resume()
+    {
+        foreach (var v in vm.Vcpus)
+            v.Resume();
+        return new JsonObject { ["ok"] = true, ["state"] = "running" };
+    }
+
+    private JsonObject Stop()
+    {
+        vm.RequestExit(new VmExit(VmExitKind.PowerOff, 0, null));
+        Resume();
+        return new JsonObject { ["ok"] = true, ["state"] = "stopping" };
+    }
+
+    private JsonObject Reboot()
+    {
+        vm.RequestExit(new VmExit(VmExitKind.Reset, 0, null));
+        Resume();
+        return new JsonObject { ["ok"] = true, ["state"] = "rebooting" };
+    }
+
+    private JsonObject Balloon(ControlRequest request)
+    {
+        var balloon = vm.Virtio.Balloon ?? throw new ControlException("this VM has no balloon device (run it with --balloon)");
+        string? target = request.GetString("target");
+        if (target is not null)
+        {
+            if (!SizeText.TryParse(target, out ulong bytes, out string? error, defaultShift: 0))
+                throw new ControlException($"\"target\": {error}");
+            if (bytes > vm.Memory.TotalSize)
+                throw new ControlException($"\"target\": {target} is more than the guest's RAM ({vm.Memory.TotalSize} bytes)");
+            balloon.SetTargetPages((uint)(bytes / VirtioBalloon.PageSize));
+        }
+        var reply = BalloonState(balloon);
+        reply["ok"] = true;
+        return reply;
+    }
+
+    private static JsonObject BalloonState(VirtioBalloon b) => new()
+    {
+        ["target_bytes"] = b.TargetBytes,
+        ["actual_pages"] = b.ActualPages,
+        ["actual_bytes"] = (ulong)b.ActualPages * VirtioBalloon.PageSize,
+    };
+
+    private unsafe JsonObject Translate(ControlRequest request)
+    {
+        ulong va = request.GetAddress("address");
+        int hartId = request.GetInt("hart", 0);
+        var vcpu = vm.Vcpus.FirstOrDefault(v => v.Id == hartId)
+            ?? throw new ControlException($"\"hart\": no hart {hartId} (this VM has {vm.Vcpus.Count})");
+        var trace = vcpu.Hart.InspectTranslation(va);
+        var levels = new JsonArray();
+        foreach (var step in trace.Steps)
+        {
+            levels.Add(new JsonObject
+            {
+                ["level"] = step.Level,
+                ["pte_address"] = Hex(step.PteAddress),
+                ["pte"] = Hex(step.Pte),
+                ["flags"] = step.Flags,
+                ["leaf"] = step.Leaf,
+                ["next"] = Hex(step.Target),
+            });
+        }
+        var reply = new JsonObject
+        {
+            ["hart"] = hartId,
+            ["address"] = Hex(va),
+            ["hart_mode"] = vcpu.Hart.Mode.ToString(),
+            ["satp"] = Hex(trace.Satp),
+            ["translation"] = trace.ModeName,
+            ["levels"] = levels,
+        };
+        if (vcpu.Hart.Mode == PrivilegeMode.Machine && trace.Steps.Count > 0)
+            reply["note"] = "the hart is in M-mode, which does not translate its own accesses; this is the walk S/U-mode would do";
+        if (trace.Fault is not null)
+        {
+            reply["fault"] = trace.Fault;
+            return reply;
+        }
+        ulong gpa = trace.PhysicalAddress!.Value;
+        reply["guest_physical"] = Hex(gpa);
+        if (trace.PageSize != 0)
+            reply["page_size"] = trace.PageSize;
+        var slot = vm.Memory.FindSlot(gpa);
+        if (slot is null)
+        {
+            reply["slot"] = null;
+            foreach (var (baseAddress, size, device) in vm.Bus.Regions)
+            {
+                if (gpa >= baseAddress && gpa - baseAddress < size)
+                    reply["mmio"] = device;
+            }
+            return reply;
+        }
+        reply["slot"] = new JsonObject
+        {
+            ["id"] = slot.Id,
+            ["guest_base"] = Hex(slot.GuestBase),
+            ["size"] = slot.Size,
+        };
+        reply["host_virtual"] = Hex((ulong)slot.Host + (gpa - slot.GuestBase));
+        return reply;
+    }
+
+    public static string Hex(ulong value) => $"0x{value:x}";
+}
