@@ -32,8 +32,10 @@ public static unsafe class BlockTranslator
         || op is >= Op.Mul and <= Op.Remuw
         || op is >= Op.AddUw and <= Op.Bseti;
 
-    /// <summary>Ends a block after this instruction.</summary>
-    public static bool EndsBlock(Op op) => op is >= Op.Jal and <= Op.Bgeu;
+    /// <summary>Ends a block after this instruction. A conditional branch does not: when not taken, the block goes on (a superblock).</summary>
+    public static bool EndsBlock(Op op) => op is Op.Jal or Op.Jalr;
+
+    private static bool IsBranch(Op op) => op is >= Op.Beq and <= Op.Bgeu;
 
     public static BlockFunction Compile(IReadOnlyList<DecodedInsn> insns, ulong startPc)
     {
@@ -88,10 +90,10 @@ public static unsafe class BlockTranslator
             for (int k = 0; k < insns.Count; k++)
             {
                 var d = insns[k];
-                EmitInstruction(d, k, offset, start, loopAllowed: !hasStores);
+                EmitInstruction(d, k, offset, start, loopAllowed: !hasStores, last: k == insns.Count - 1);
                 offset += d.Length;
             }
-            if (!EndsBlock(insns[^1].Op))
+            if (!EndsBlock(insns[^1].Op) && !IsBranch(insns[^1].Op))
                 SetExit(offset, insns.Count);
 
             // Common exit: write back, set the PC, return the count.
@@ -290,7 +292,7 @@ public static unsafe class BlockTranslator
             Store(d.Rd);
         }
 
-        private void EmitInstruction(in DecodedInsn d, int k, long off, Label start, bool loopAllowed)
+        private void EmitInstruction(in DecodedInsn d, int k, long off, Label start, bool loopAllowed, bool last)
         {
             switch (d.Op)
             {
@@ -318,12 +320,12 @@ public static unsafe class BlockTranslator
                     il.Emit(OpCodes.Stloc, retired);
                     il.Emit(OpCodes.Br, exit);
                     break;
-                case Op.Beq: Branch(d, k, off, OpCodes.Beq, start, loopAllowed); break;
-                case Op.Bne: Branch(d, k, off, OpCodes.Bne_Un, start, loopAllowed); break;
-                case Op.Blt: Branch(d, k, off, OpCodes.Blt, start, loopAllowed); break;
-                case Op.Bge: Branch(d, k, off, OpCodes.Bge, start, loopAllowed); break;
-                case Op.Bltu: Branch(d, k, off, OpCodes.Blt_Un, start, loopAllowed); break;
-                case Op.Bgeu: Branch(d, k, off, OpCodes.Bge_Un, start, loopAllowed); break;
+                case Op.Beq: Branch(d, k, off, OpCodes.Beq, start, loopAllowed, last); break;
+                case Op.Bne: Branch(d, k, off, OpCodes.Bne_Un, start, loopAllowed, last); break;
+                case Op.Blt: Branch(d, k, off, OpCodes.Blt, start, loopAllowed, last); break;
+                case Op.Bge: Branch(d, k, off, OpCodes.Bge, start, loopAllowed, last); break;
+                case Op.Bltu: Branch(d, k, off, OpCodes.Blt_Un, start, loopAllowed, last); break;
+                case Op.Bgeu: Branch(d, k, off, OpCodes.Bge_Un, start, loopAllowed, last); break;
 
                 case Op.Lb: MemoryLoad(d, k, off, 1, OpCodes.Ldind_I1, true); break;
                 case Op.Lh: MemoryLoad(d, k, off, 2, OpCodes.Ldind_I2, true); break;
@@ -439,14 +441,24 @@ public static unsafe class BlockTranslator
             }
         }
 
-        private void Branch(in DecodedInsn d, int k, long off, OpCode taken, Label start, bool loopAllowed)
+        private void Branch(in DecodedInsn d, int k, long off, OpCode taken, Label start, bool loopAllowed, bool last)
         {
             var takenLabel = il.DefineLabel();
+            var notTaken = il.DefineLabel();
             Load(d.Rs1);
             Load(d.Rs2);
             il.Emit(taken, takenLabel);
-            SetExit(off + d.Length, k + 1);
+            if (last)
+                SetExit(off + d.Length, k + 1);
+            else
+                il.Emit(OpCodes.Br, notTaken); // the block goes on with the next instruction
             il.MarkLabel(takenLabel);
+            EmitTaken(d, k, off, start, loopAllowed);
+            il.MarkLabel(notTaken);
+        }
+
+        private void EmitTaken(in DecodedInsn d, int k, long off, Label start, bool loopAllowed)
+        {
             if (loopAllowed && off + d.Imm == 0)
             {
                 // A loop over this very block: go round again inside compiled code, within a budget.
