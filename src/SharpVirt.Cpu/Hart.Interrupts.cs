@@ -15,7 +15,7 @@ public sealed partial class Hart
     /// <summary>The S-mode timer deadline set through the SBI TIME extension (raises STIP, like stimecmp).</summary>
     private ulong sbiTimer = ulong.MaxValue;
     private ulong mtimecmp = ulong.MaxValue;
-    private readonly ManualResetEventSlim wake = new(false);
+    private readonly ManualResetEventSlim wake = new(false, spinCount: 0); // never spin: vCPUs may outnumber cores
 
     /// <summary>The current mip: software bits, platform lines and timer comparisons.</summary>
     public ulong Mip => (ulong)(Volatile.Read(ref mipSoftware) | Volatile.Read(ref mipHardware));

@@ -15,7 +15,7 @@ public sealed class VirtioWorker : IDisposable
     private readonly Action<ulong> _work;
     private readonly Action<Exception>? _error;
     private readonly Lock _startStop = new();
-    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
     private Thread? _thread;
     private ulong _pending;
     private volatile bool _stop;

@@ -2,7 +2,8 @@ namespace SharpVirt.Machine.Console;
 
 /// <summary>
 /// Guest console output to a host stream: buffered, flushed at each newline, when the buffer fills,
-/// and by a short timer so a prompt without a newline still appears.
+/// and by a one-shot timer, armed only while bytes wait, so a prompt without a newline still appears
+/// and an idle guest costs no host wake-ups.
 /// </summary>
 public sealed class ConsoleOutput : IDisposable
 {
@@ -11,11 +12,13 @@ public sealed class ConsoleOutput : IDisposable
     private readonly Timer timer;
     private readonly object gate = new();
     private int count;
+    private bool armed;
+    private const int FlushDelayMs = 20;
 
     public ConsoleOutput(Stream stream)
     {
         this.stream = stream;
-        timer = new Timer(_ => Flush(), null, 20, 20);
+        timer = new Timer(_ => Flush(), null, Timeout.Infinite, Timeout.Infinite);
     }
 
     /// <summary>Optional copy of everything written (for tests and logs).</summary>
@@ -32,6 +35,11 @@ public sealed class ConsoleOutput : IDisposable
                 if (count == buffer.Length || b == (byte)'\n')
                     FlushLocked();
             }
+            if (count > 0 && !armed)
+            {
+                armed = true;
+                timer.Change(FlushDelayMs, Timeout.Infinite);
+            }
         }
     }
 
@@ -45,6 +53,7 @@ public sealed class ConsoleOutput : IDisposable
 
     private void FlushLocked()
     {
+        armed = false;
         if (count == 0)
             return;
         try

@@ -70,7 +70,8 @@ public sealed partial class LinuxBootTests(ITestOutputHelper log)
         Assert.Equal("4", s.Run("grep -c processor /proc/cpuinfo", CommandTimeout).Trim());
         // Every vCPU came online: the kernel counts them in /sys.
         Assert.Equal("0-3", s.Run("cat /sys/devices/system/cpu/online", CommandTimeout).Trim());
-        Thread.Sleep(2000);
+        // Let the guest finish its post-boot work (deferred module and sysfs work) before measuring.
+        Thread.Sleep(5000);
         var before = s.CpuTime;
         Thread.Sleep(10_000);
         var used = s.CpuTime - before;
