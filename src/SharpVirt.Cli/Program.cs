@@ -15,6 +15,8 @@ public static class Program
             PsCommand.Create(),
             ControlCommand.Create(),
             TranslateCommand.Create(),
+            MemmapCommand.Create(),
+            TopCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

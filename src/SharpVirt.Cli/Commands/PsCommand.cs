@@ -62,9 +62,9 @@ public static class PsCommand
         return new Rows(machines, threads);
     }
 
-    private static string Text(JsonNode? node) => Markup.Escape(node?.ToString() ?? "-");
+    internal static string Text(JsonNode? node) => Markup.Escape(node?.ToString() ?? "-");
 
-    private static string Size(JsonNode? node) => node is JsonValue v && v.TryGetValue(out long bytes) ? FormatSize(bytes) : "-";
+    internal static string Size(JsonNode? node) => node is JsonValue v && v.TryGetValue(out long bytes) ? FormatSize(bytes) : "-";
 
     private static string Count(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue(out ulong n) ? n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "-";

@@ -30,11 +30,13 @@ public static class RunCommand
         var balloonControl = new Option<string?>("--balloon-control") { Description = "File to watch for the balloon target, e.g. 'echo 512M > FILE'" };
         var hvc = new Option<bool>("--virtio-console") { Description = "Attach virtio-console (hvc0) as a second console" };
         var name = new Option<string?>("--name") { Description = "VM name for the control socket and `sharpvirt ps` (default: vm-PID)" };
+        var affinity = new Option<string?>("--cpu-affinity") { Description = "Pin vCPU threads to host CPUs, e.g. 0,1 or 0-3: vCPU i runs on the i-th CPU of the list (round robin)" };
+        var share = new Option<int?>("--cpu-share") { Description = "Limit the VM's vCPUs together to PERCENT of one host CPU, e.g. 50 or 150" };
         var engine = new Option<CpuEngine>("--engine") { Description = "CPU engine: jit (interpreter plus block translator) or interp", DefaultValueFactory = _ => CpuEngine.Jit };
 
         var command = new Command("run", "Boot a virtual machine")
         {
-            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut, engine, disk, net, rng, balloon, balloonControl, hvc, name,
+            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut, engine, disk, net, rng, balloon, balloonControl, hvc, name, affinity, share,
         };
         command.SetAction(parse =>
         {
@@ -62,6 +64,8 @@ public static class RunCommand
                     Balloon = parse.GetValue(balloon) || parse.GetValue(balloonControl) is not null,
                     BalloonControl = parse.GetValue(balloonControl),
                     VirtioConsole = parse.GetValue(hvc),
+                    CpuAffinity = parse.GetValue(affinity) is string list ? CpuList.Parse(list, "--cpu-affinity") : [],
+                    CpuShare = parse.GetValue(share),
                 };
                 if (config.Kernel is null && !config.BareMetal)
                 {

@@ -4,7 +4,10 @@ using SharpVirt.Machine.Control;
 
 namespace SharpVirt.Cli.Commands;
 
-/// <summary>`sharpvirt translate NAME ADDR [--hart N]`: walk a guest-virtual address through a hart's page tables.</summary>
+/// <summary>
+/// `sharpvirt translate NAME ADDR [--hart N] [--physical]`: walk a guest-virtual address through a hart's page
+/// tables, then through the memory slots to host-virtual and (as root) host-physical.
+/// </summary>
 public static class TranslateCommand
 {
     public static Command Create()
@@ -12,15 +15,18 @@ public static class TranslateCommand
         var name = new Argument<string>("name") { Description = "VM name, or a socket path" };
         var address = new Argument<string>("address") { Description = "Guest-virtual address, e.g. 0xffffffff80000000" };
         var hart = new Option<int>("--hart") { Description = "Hart whose satp to use", DefaultValueFactory = _ => 0 };
-        var command = new Command("translate", "Translate a guest-virtual address: page-table levels, guest-physical, memory slot, host-virtual")
+        var physical = new Option<bool>("--physical") { Description = "ADDR is guest-physical: skip the guest page tables" };
+        var command = new Command("translate", "Translate a guest-virtual address: page-table levels, guest-physical, memory slot, host-virtual, host-physical")
         {
-            name, address, hart,
+            name, address, hart, physical,
         };
         command.SetAction(parse =>
         {
             try
             {
                 var request = new JsonObject { ["op"] = "translate", ["address"] = parse.GetValue(address), ["hart"] = parse.GetValue(hart) };
+                if (parse.GetValue(physical))
+                    request["physical"] = true;
                 var reply = ControlClient.Send(ControlPaths.Resolve(parse.GetValue(name)!), request);
                 if (reply["error"] is JsonNode error)
                     return RunCommand.Fail(error.ToString());
@@ -39,8 +45,11 @@ public static class TranslateCommand
     /// <summary>The reply of a translate request as text, one step a line.</summary>
     internal static IEnumerable<string> Describe(JsonObject reply)
     {
-        yield return $"hart {reply["hart"]} ({reply["hart_mode"]} mode), satp {reply["satp"]}: {reply["translation"]}";
-        yield return $"virtual address {reply["address"]}";
+        if (reply["hart"] is not null)
+        {
+            yield return $"hart {reply["hart"]} ({reply["hart_mode"]} mode), satp {reply["satp"]}: {reply["translation"]}";
+            yield return $"virtual address {reply["address"]}";
+        }
         if (reply["note"] is JsonNode note)
             yield return $"note: {note}";
         if (reply["levels"] is JsonArray levels)
@@ -65,6 +74,13 @@ public static class TranslateCommand
         {
             yield return $"memory slot {slot["id"]}: guest {slot["guest_base"]}, {PsCommand.FormatSize(slot["size"]!.GetValue<long>())}";
             yield return $"host-virtual {reply["host_virtual"]}";
+            if (reply["host"] is JsonObject host)
+            {
+                string frame = host["host_physical"] is JsonNode hpa ? $": host-physical {hpa} (frame {host["frame"]})" : "";
+                yield return $"host page {host["state"]}{frame}";
+                if (host["note"] is JsonNode hostNote)
+                    yield return $"  ({hostNote})";
+            }
         }
         else
         {

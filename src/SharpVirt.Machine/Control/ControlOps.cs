@@ -12,13 +12,13 @@ namespace SharpVirt.Machine.Control;
 /// The control API's operations on one VM (docs/API.md). <see cref="Handle"/> turns a request line into a
 /// response line; bad requests and failed operations answer <c>{"error":"..."}</c> and never throw.
 /// </summary>
-public sealed class ControlOps(Vm vm, string name)
+public sealed partial class ControlOps(Vm vm, string name)
 {
     /// <summary>How long pause waits for every vCPU thread to reach the gate (a WFI wait lasts up to 1 s).</summary>
     public static readonly TimeSpan PauseWait = TimeSpan.FromSeconds(2);
 
     public static readonly IReadOnlyList<string> Operations =
-        ["status", "stats", "vcpus", "pause", "resume", "stop", "reboot", "balloon", "translate"];
+        ["status", "stats", "vcpus", "pause", "resume", "stop", "reboot", "balloon", "translate", "memmap", "read", "cpu_share"];
 
     public string Name => name;
 
@@ -58,6 +58,9 @@ public sealed class ControlOps(Vm vm, string name)
         "reboot" => Reboot(),
         "balloon" => Balloon(request),
         "translate" => Translate(request),
+        "memmap" => MemoryMap(),
+        "read" => ReadMemory(request),
+        "cpu_share" => CpuShare(request),
         _ => throw new ControlException($"unknown op '{request.Op}' (one of: {string.Join(", ", Operations)})"),
     };
 
@@ -85,8 +88,11 @@ public sealed class ControlOps(Vm vm, string name)
         }
         var reply = Status();
         reply["host_rss"] = HostStats.ResidentBytes();
+        reply["cpu_ms"] = HostStats.CpuMilliseconds();
+        reply["host_cpus"] = Environment.ProcessorCount;
         reply["guest_ram"] = vm.Memory.TotalSize;
         reply["slots"] = slots;
+        reply["cpu_share"] = CpuShareState();
         reply["vcpu"] = VcpuList(detail: true);
         if (vm.Virtio.Balloon is VirtioBalloon b)
             reply["balloon"] = BalloonState(b);
@@ -108,8 +114,11 @@ public sealed class ControlOps(Vm vm, string name)
                 ["last_cpu"] = HostStats.LastCpu(v.HostThreadId),
                 ["state"] = StateOf(v),
             };
+            if (v.PinnedCpu is int pinned)
+                o["pinned_cpu"] = pinned;
             if (detail)
             {
+                o["cpu_ms"] = v.HostThreadId > 0 ? HostStats.CpuMilliseconds(v.HostThreadId) : null;
                 o["instret"] = Volatile.Read(ref v.Hart.Instret);
                 o["pc"] = Hex(Volatile.Read(ref v.Hart.Pc));
                 o["mode"] = v.Hart.Mode.ToString();
@@ -164,6 +173,23 @@ public sealed class ControlOps(Vm vm, string name)
         return new JsonObject { ["ok"] = true, ["state"] = "rebooting" };
     }
 
+    /// <summary>Sets (<c>percent</c>: 1 and up, or 0 for no limit) or reports the VM's CPU share.</summary>
+    private JsonObject CpuShare(ControlRequest request)
+    {
+        if (request.Has("percent"))
+        {
+            int percent = request.GetInt("percent", 0);
+            if (percent < 0 || percent > CpuQuota.MaxPercent)
+                throw new ControlException($"\"percent\" must be 0 (no limit) to {CpuQuota.MaxPercent}");
+            vm.Quota.Percent = percent == 0 ? null : percent;
+        }
+        var reply = CpuShareState();
+        reply["ok"] = true;
+        return reply;
+    }
+
+    private JsonObject CpuShareState() => new() { ["percent"] = vm.Quota.Percent, ["throttles"] = vm.Quota.Throttles };
+
     private JsonObject Balloon(ControlRequest request)
     {
         var balloon = vm.Virtio.Balloon ?? throw new ControlException("this VM has no balloon device (run it with --balloon)");
@@ -187,67 +213,6 @@ public sealed class ControlOps(Vm vm, string name)
         ["actual_pages"] = b.ActualPages,
         ["actual_bytes"] = (ulong)b.ActualPages * VirtioBalloon.PageSize,
     };
-
-    private unsafe JsonObject Translate(ControlRequest request)
-    {
-        ulong va = request.GetAddress("address");
-        int hartId = request.GetInt("hart", 0);
-        var vcpu = vm.Vcpus.FirstOrDefault(v => v.Id == hartId)
-            ?? throw new ControlException($"\"hart\": no hart {hartId} (this VM has {vm.Vcpus.Count})");
-        var trace = vcpu.Hart.InspectTranslation(va);
-        var levels = new JsonArray();
-        foreach (var step in trace.Steps)
-        {
-            levels.Add(new JsonObject
-            {
-                ["level"] = step.Level,
-                ["pte_address"] = Hex(step.PteAddress),
-                ["pte"] = Hex(step.Pte),
-                ["flags"] = step.Flags,
-                ["leaf"] = step.Leaf,
-                ["next"] = Hex(step.Target),
-            });
-        }
-        var reply = new JsonObject
-        {
-            ["hart"] = hartId,
-            ["address"] = Hex(va),
-            ["hart_mode"] = vcpu.Hart.Mode.ToString(),
-            ["satp"] = Hex(trace.Satp),
-            ["translation"] = trace.ModeName,
-            ["levels"] = levels,
-        };
-        if (vcpu.Hart.Mode == PrivilegeMode.Machine && trace.Steps.Count > 0)
-            reply["note"] = "the hart is in M-mode, which does not translate its own accesses; this is the walk S/U-mode would do";
-        if (trace.Fault is not null)
-        {
-            reply["fault"] = trace.Fault;
-            return reply;
-        }
-        ulong gpa = trace.PhysicalAddress!.Value;
-        reply["guest_physical"] = Hex(gpa);
-        if (trace.PageSize != 0)
-            reply["page_size"] = trace.PageSize;
-        var slot = vm.Memory.FindSlot(gpa);
-        if (slot is null)
-        {
-            reply["slot"] = null;
-            foreach (var (baseAddress, size, device) in vm.Bus.Regions)
-            {
-                if (gpa >= baseAddress && gpa - baseAddress < size)
-                    reply["mmio"] = device;
-            }
-            return reply;
-        }
-        reply["slot"] = new JsonObject
-        {
-            ["id"] = slot.Id,
-            ["guest_base"] = Hex(slot.GuestBase),
-            ["size"] = slot.Size,
-        };
-        reply["host_virtual"] = Hex((ulong)slot.Host + (gpa - slot.GuestBase));
-        return reply;
-    }
 
     public static string Hex(ulong value) => $"0x{value:x}";
 }

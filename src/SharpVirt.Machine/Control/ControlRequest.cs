@@ -87,4 +87,19 @@ public sealed class ControlRequest
         }
         throw new ControlException($"\"{name}\" must be an integer");
     }
+
+    /// <summary>A boolean argument (true/false, or "true"/"false"), or <paramref name="fallback"/> when absent.</summary>
+    public bool GetBool(string name, bool fallback)
+    {
+        if (!body.TryGetPropertyValue(name, out var v) || v is null)
+            return fallback;
+        if (v is JsonValue value)
+        {
+            if (value.TryGetValue(out bool b))
+                return b;
+            if (value.TryGetValue(out string? s) && bool.TryParse(s, out b))
+                return b;
+        }
+        throw new ControlException($"\"{name}\" must be true or false");
+    }
 }

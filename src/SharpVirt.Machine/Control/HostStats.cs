@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SharpVirt.Machine.Control;
 
-/// <summary>Host facts from /proc: this process's resident set and the CPU a thread last ran on.</summary>
+/// <summary>Host facts from /proc: this process's resident set, and the CPU time and last CPU of a thread.</summary>
 public static class HostStats
 {
     /// <summary>Resident set size in bytes (VmRSS in /proc/self/status; the working set elsewhere).</summary>
@@ -29,13 +29,25 @@ public static class HostStats
     }
 
     /// <summary>The CPU the thread <paramref name="tid"/> last ran on: field 39 ("processor") of /proc/self/task/TID/stat, or null.</summary>
-    public static int? LastCpu(int tid)
+    public static int? LastCpu(int tid) => tid > 0 && ReadStat($"/proc/self/task/{tid}/stat") is string stat ? ParseLastCpu(stat) : null;
+
+    /// <summary>CPU time (user + system) of thread <paramref name="tid"/>, or of the whole process when 0, in milliseconds.</summary>
+    public static long? CpuMilliseconds(int tid = 0)
     {
-        if (tid <= 0)
+        string path = tid > 0 ? $"/proc/self/task/{tid}/stat" : "/proc/self/stat";
+        if (ReadStat(path) is not string stat || StatField(stat, 14) is not long user || StatField(stat, 15) is not long system)
             return null;
+        return (user + system) * 1000 / ClockTicksPerSecond;
+    }
+
+    /// <summary>USER_HZ, the unit of /proc times: 100 on every Linux architecture that .NET runs on.</summary>
+    private const long ClockTicksPerSecond = 100;
+
+    private static string? ReadStat(string path)
+    {
         try
         {
-            return ParseLastCpu(File.ReadAllText($"/proc/self/task/{tid}/stat"));
+            return File.ReadAllText(path);
         }
         catch (IOException)
         {
@@ -48,13 +60,17 @@ public static class HostStats
     }
 
     /// <summary>Field 39 of a stat line. The comm field (2) may hold spaces and parentheses, so fields are counted after the last ')'.</summary>
-    public static int? ParseLastCpu(string stat)
+    public static int? ParseLastCpu(string stat) => StatField(stat, 39) is long cpu ? (int)cpu : null;
+
+    /// <summary>Field <paramref name="number"/> (1-based, as proc(5) counts) of a stat line, when it is a number.</summary>
+    public static long? StatField(string stat, int number)
     {
         int close = stat.LastIndexOf(')');
-        if (close < 0)
+        if (close < 0 || number < 3)
             return null;
         string[] fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // fields[0] is field 3 (state), so field 39 is fields[36].
-        return fields.Length > 36 && int.TryParse(fields[36], NumberStyles.None, CultureInfo.InvariantCulture, out int cpu) ? cpu : null;
+        // fields[0] is field 3 (state).
+        int i = number - 3;
+        return fields.Length > i && long.TryParse(fields[i], NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : null;
     }
 }

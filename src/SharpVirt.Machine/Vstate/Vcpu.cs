@@ -35,6 +35,12 @@ public sealed class Vcpu
     /// <summary>Host thread ID (TID) once the thread runs, for `ps -T`.</summary>
     public int HostThreadId { get; private set; }
 
+    /// <summary>The host CPU this vCPU's thread is pinned to (--cpu-affinity), or null to let the host schedule it anywhere.</summary>
+    public int? PinnedCpu { get; init; }
+
+    /// <summary>The VM's CPU share (--cpu-share), charged after every slice while it is limited.</summary>
+    public CpuQuota? Quota { get; init; }
+
     /// <summary>True while the thread is blocked in WFI.</summary>
     public bool Halted { get; private set; }
 
@@ -101,6 +107,9 @@ public sealed class Vcpu
     private void Loop()
     {
         HostThreadId = HostThread.CurrentTid();
+        if (PinnedCpu is int cpu && !HostThread.PinCurrent(cpu))
+            global::System.Console.Error.WriteLine($"sharpvirt: warning: could not pin vcpu{Id} to host CPU {cpu}");
+        long cpuTime = -1; // thread CPU time at the last charge; -1 while the share is unlimited
         try
         {
             while (!vm.Exiting)
@@ -121,6 +130,17 @@ public sealed class Vcpu
                         return;
                 }
                 poll?.Invoke(this);
+                if (Quota is { Limited: true })
+                {
+                    long now = HostThread.CurrentCpuTimeNs();
+                    if (cpuTime >= 0)
+                        Quota.Charge(now - cpuTime);
+                    cpuTime = HostThread.CurrentCpuTimeNs();
+                }
+                else
+                {
+                    cpuTime = -1;
+                }
             }
         }
         catch (Exception e)
@@ -140,7 +160,11 @@ public sealed class Vcpu
     private volatile bool paused;
 
     /// <summary>Stops the thread at its next poll and keeps it blocked until <see cref="Resume"/> (or the VM exits).</summary>
-    public void Pause() => runGate.Reset();
+    public void Pause()
+    {
+        runGate.Reset();
+        Hart.Kick(); // leave a WFI wait now rather than at its timeout
+    }
 
     public void Resume() => runGate.Set();
 

@@ -75,11 +75,27 @@ public sealed class Vm : IVmServices, IDisposable
             balloonControl = new BalloonControlFile(config.BalloonControl, Virtio.Balloon);
 
         var sbi = config.BareMetal || config.FirmwareBoot ? null : new SbiHandler(this);
+        Quota = new CpuQuota(config.CpuShare);
+        var allowed = config.CpuAffinity.Count > 0 ? HostThread.AllowedCpus() : [];
+        foreach (int cpu in config.CpuAffinity)
+        {
+            if (!allowed.Contains(cpu))
+                throw new ArgumentException($"--cpu-affinity: host CPU {cpu} is not available to this process (allowed: {string.Join(",", allowed)})");
+        }
         foreach (var h in harts)
-            vcpus.Add(new Vcpu(h, this, sbi, Poll));
+        {
+            vcpus.Add(new Vcpu(h, this, sbi, Poll)
+            {
+                PinnedCpu = config.CpuAffinity.Count > 0 ? config.CpuAffinity[h.HartId % config.CpuAffinity.Count] : null,
+                Quota = Quota,
+            });
+        }
     }
 
     public Timebase Timebase { get; }
+
+    /// <summary>The VM's CPU share (--cpu-share, or the control API's cpu_share).</summary>
+    public CpuQuota Quota { get; }
     public VirtioSlots Virtio { get; }
     private readonly BalloonControlFile? balloonControl;
     public GuestMemory Memory { get; }

@@ -41,6 +41,12 @@ public sealed record VmConfig
     /// <summary>Runs of a block before the translator compiles it (1 compiles everything at once, for testing).</summary>
     public int JitThreshold { get; init; } = 1000;
 
+    /// <summary>Host CPUs to pin vCPU threads to (--cpu-affinity): vCPU i runs on CpuAffinity[i % Count]; empty for no pinning.</summary>
+    public IReadOnlyList<int> CpuAffinity { get; init; } = [];
+
+    /// <summary>Percent of one host CPU the VM's vCPUs may use together (--cpu-share); null for no limit.</summary>
+    public int? CpuShare { get; init; }
+
     public bool BareMetal => Bios == "none";
     public bool FirmwareBoot => Bios is not null && Bios != "none";
 }
