@@ -31,7 +31,7 @@ public sealed unsafe partial class Hart
                 // Translated code runs from block heads: the start of a slice and every jump target.
                 blockHead = false;
                 ulong traps = TrapCount;
-                int ran = TryRunBlock(pc);
+                int ran = TryRunBlock(pc, budget - n);
                 if (ran >= 0)
                 {
                     n += ran;

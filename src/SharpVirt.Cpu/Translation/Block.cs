@@ -25,5 +25,11 @@ public sealed unsafe class Block
     /// <summary>Null until compiled; also null when the code at this address cannot start a block.</summary>
     public BlockFunction? Function;
 
+    /// <summary>
+    /// Chained successors: the blocks that last followed this one on the same guest page (two, for a
+    /// branch's two ways). Same page means same translation, so the next block needs no TLB lookup.
+    /// </summary>
+    public Block? Next0, Next1;
+
     public bool StillMatchesMemory => new ReadOnlySpan<byte>((void*)Host, Code.Length).SequenceEqual(Code);
 }

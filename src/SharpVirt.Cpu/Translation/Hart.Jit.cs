@@ -29,10 +29,11 @@ public sealed unsafe partial class Hart
 
     /// <summary>
     /// At a block head: runs the compiled block for <paramref name="pc"/> if there is one and it still matches
-    /// memory. Returns the instructions it retired (the hart's Pc and Instret updated, a fault already taken), or
-    /// -1 to let the interpreter go on.
+    /// memory, then the blocks chained after it on the same page, up to <paramref name="budget"/> instructions.
+    /// Returns the instructions retired (the hart's Pc and Instret updated, a fault already taken), or -1 to let
+    /// the interpreter go on.
     /// </summary>
-    private int TryRunBlock(ulong pc)
+    private int TryRunBlock(ulong pc, int budget)
     {
         TlbEntry* e = fetchTlb + ((pc >> 12) & Tlb.Mask);
         if (e->Tag != (pc & ~0xfffUL))
@@ -58,9 +59,38 @@ public sealed unsafe partial class Hart
             blocks.Store(new Block(host, []) { Heat = 1 });
             return -1;
         }
-        int retired = function(this, x, pc);
-        Instret += (ulong)retired;
-        return retired;
+        ulong traps = TrapCount;
+        int total = 0;
+        while (true)
+        {
+            total += function(this, x, pc);
+            ulong next = Pc;
+            // Chain only within the page (same translation) and while nothing trapped.
+            if (total >= budget || TrapCount != traps || ((next ^ pc) & ~0xfffUL) != 0)
+                break;
+            var successor = FindSuccessor(block, block.Host + (nint)(next - pc));
+            if (successor == null || (function = Volatile.Read(ref successor.Function)) == null || !successor.StillMatchesMemory)
+                break;
+            block = successor;
+            pc = next;
+        }
+        Instret += (ulong)total;
+        return total;
+    }
+
+    /// <summary>The compiled block at <paramref name="host"/> after <paramref name="block"/>: from its chain, else from the cache (then chained).</summary>
+    private Block? FindSuccessor(Block block, nint host)
+    {
+        if (block.Next0?.Host == host)
+            return block.Next0;
+        if (block.Next1?.Host == host)
+            return block.Next1;
+        var found = blocks!.Find(host);
+        if (found?.Function == null)
+            return null;
+        block.Next1 = block.Next0;
+        block.Next0 = found;
+        return found;
     }
 
     /// <summary>Decodes from <paramref name="host"/> to the first instruction the translator does not take, a branch, or the page end, and compiles it.</summary>
