@@ -11,4 +11,9 @@ public enum ExitReason
     Sbi,
     /// <summary>Another thread asked the hart to stop (pause, shutdown).</summary>
     Stop,
+    /// <summary>
+    /// PAUSE (Zihintpause): the guest is spinning, e.g. on a lock held by a vCPU the host has preempted. The VMM
+    /// yields the thread, as KVM does on a pause-loop exit, so an overcommitted host runs the lock holder.
+    /// </summary>
+    Pause,
 }

@@ -15,6 +15,9 @@ public sealed unsafe partial class Hart
     /// false) after anything that may change which interrupt is deliverable, so <see cref="Run"/> re-polls.
     /// The result is the budget used: instructions retired plus one for a trap.
     /// </summary>
+    /// <summary>PAUSE is FENCE with pred = W, succ = 0 (Zihintpause).</summary>
+    private const uint PauseEncoding = 0x0100000f;
+
     private int Execute(int budget, out ExitReason reason, out bool exited)
     {
         ulong* x = this.x;
@@ -108,7 +111,17 @@ public sealed unsafe partial class Hart
                 case Op.Srlw: x[d.Rd] = (ulong)(int)((uint)x[d.Rs1] >> (int)(x[d.Rs2] & 31)); break;
                 case Op.Sraw: x[d.Rd] = (ulong)((int)x[d.Rs1] >> (int)(x[d.Rs2] & 31)); break;
 
-                case Op.Fence: Interlocked.MemoryBarrier(); break;
+                case Op.Fence:
+                    Interlocked.MemoryBarrier();
+                    if (d.Raw == PauseEncoding)
+                    {
+                        Pc = next;
+                        Instret++;
+                        reason = ExitReason.Pause;
+                        exited = true;
+                        return n + 1;
+                    }
+                    break;
                 case Op.FenceI: FlushTranslations(); break; // the decode cache is keyed by instruction bits, so it is never stale
 
                 case Op.Mul: x[d.Rd] = x[d.Rs1] * x[d.Rs2]; break;

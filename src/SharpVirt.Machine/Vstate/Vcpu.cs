@@ -128,6 +128,9 @@ public sealed class Vcpu
                         break;
                     case ExitReason.Stop:
                         return;
+                    case ExitReason.Pause:
+                        Thread.Yield(); // a spinning guest lets other threads (maybe the lock holder) run
+                        break;
                 }
                 poll?.Invoke(this);
                 if (Quota is { Limited: true })

@@ -337,6 +337,23 @@ public sealed class CsrTests : IDisposable
     }
 
     [Fact]
+    public void PauseExitsToTheVmmSoItCanYield()
+    {
+        // PAUSE is FENCE pred=W succ=0 (Zihintpause); in any mode it retires and hands the thread back.
+        b.Reset();
+        b.Load(new Asm().Fence(pred: 1, succ: 0).Addi(5, 0, 7).Fence().Ebreak());
+        b.Enter(PrivilegeMode.User, HartBench.Code);
+        ulong before = b.Hart.Instret;
+        Assert.Equal(ExitReason.Pause, b.Hart.Run(10));
+        Assert.Equal(HartBench.Code + 4, b.Hart.Pc);
+        Assert.Equal(before + 1, b.Hart.Instret);
+        // An ordinary FENCE does not exit.
+        Assert.NotEqual(ExitReason.Pause, b.Hart.Run(2));
+        Assert.Equal(7UL, b.X(5));
+        Assert.Equal(HartBench.Code + 12, b.Hart.Pc);
+    }
+
+    [Fact]
     public void TrapSret()
     {
         Assert.True(IsIllegal(E.Sret(), PrivilegeMode.Supervisor, () => b.Poke(C.Mstatus, Mstatus.TSR)));
