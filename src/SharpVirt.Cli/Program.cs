@@ -15,6 +15,7 @@ public static class Program
             PsCommand.Create(),
             ControlCommand.Create(),
             TranslateCommand.Create(),
+            SnapshotCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -6,6 +6,8 @@ using SharpVirt.Machine.Boot;
 using SharpVirt.Machine.Console;
 using SharpVirt.Machine.Control;
 using SharpVirt.Machine.Guest;
+using SharpVirt.Machine.Snapshot;
+using SharpVirt.Memory.Snapshot;
 using SharpVirt.Machine.Vstate;
 
 namespace SharpVirt.Cli.Commands;
@@ -31,20 +33,33 @@ public static class RunCommand
         var hvc = new Option<bool>("--virtio-console") { Description = "Attach virtio-console (hvc0) as a second console" };
         var name = new Option<string?>("--name") { Description = "VM name for the control socket and `sharpvirt ps` (default: vm-PID)" };
         var engine = new Option<CpuEngine>("--engine") { Description = "CPU engine: jit (interpreter plus block translator) or interp", DefaultValueFactory = _ => CpuEngine.Jit };
+        var restore = new Option<string?>("--restore") { Description = "Resume a VM from a snapshot FILE (`sharpvirt snapshot`); only --name, --timeout and --engine may go with it" };
 
         var command = new Command("run", "Boot a virtual machine")
         {
-            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut, engine, disk, net, rng, balloon, balloonControl, hvc, name,
+            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut, engine, disk, net, rng, balloon, balloonControl, hvc, name, restore,
         };
+        Option[] machineShaping = [kernel, initrd, append, cpus, memory, bios, dtbOut, disk, net, rng, balloon, balloonControl, hvc];
         command.SetAction(parse =>
         {
             try
             {
-                if (!SizeText.TryParse(parse.GetValue(memory)!, out ulong memoryBytes, out string? sizeError))
-                    return Fail($"--memory: {sizeError}");
                 double? seconds = parse.GetValue(timeout);
                 if (seconds is <= 0)
                     return Fail("--timeout must be a positive number of seconds");
+                TimeSpan? limit = seconds is double s ? TimeSpan.FromSeconds(s) : null;
+                if (parse.GetValue(restore) is string snapshot)
+                {
+                    // The machine comes from the snapshot; only host-side choices may be given.
+                    var given = machineShaping.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false });
+                    if (given is not null)
+                        return Fail($"{given.Name} cannot be given with --restore: the VM's configuration comes from the snapshot (only --name, --timeout and --engine may)");
+                    CpuEngine? engineChoice = parse.GetResult(engine) is { Implicit: false } ? parse.GetValue(engine) : null;
+                    return RestoreVm(snapshot, parse.GetValue(name) ?? ControlPaths.DefaultName,
+                        limit, engineChoice);
+                }
+                if (!SizeText.TryParse(parse.GetValue(memory)!, out ulong memoryBytes, out string? sizeError))
+                    return Fail($"--memory: {sizeError}");
                 var config = new VmConfig
                 {
                     Cpus = parse.GetValue(cpus),
@@ -53,7 +68,7 @@ public static class RunCommand
                     Initrd = parse.GetValue(initrd),
                     Bios = parse.GetValue(bios),
                     Append = parse.GetValue(append) ?? VmConfig.DefaultAppend,
-                    Timeout = seconds is double s ? TimeSpan.FromSeconds(s) : null,
+                    Timeout = limit,
                     DtbOut = parse.GetValue(dtbOut),
                     Engine = parse.GetValue(engine),
                     Disks = parse.GetValue(disk) ?? [],
@@ -77,7 +92,7 @@ public static class RunCommand
                 }
                 return RunVm(config, parse.GetValue(name) ?? ControlPaths.DefaultName);
             }
-            catch (Exception e) when (e is BootImageException or GuestImageException or ArgumentException or IOException or FormatException or DiskImageException or ControlException)
+            catch (Exception e) when (e is BootImageException or GuestImageException or ArgumentException or IOException or FormatException or DiskImageException or ControlException or SnapshotFormatException)
             {
                 return Fail(e.Message);
             }
@@ -85,13 +100,24 @@ public static class RunCommand
         return command;
     }
 
-    private static int RunVm(VmConfig config, string name)
+    /// <summary>`run --restore FILE`: builds the VM the snapshot describes, loads its RAM and state, and resumes it.</summary>
+    private static int RestoreVm(string path, string name, TimeSpan? timeout, CpuEngine? engine)
+    {
+        using var file = SnapshotFileReader.Open(path);
+        var config = file.Snapshot.Config with { Timeout = timeout };
+        if (engine is CpuEngine e)
+            config = config with { Engine = e };
+        return RunVm(config, name, vm => file.LoadMemory(vm.Memory), file.Snapshot);
+    }
+
+    private static int RunVm(VmConfig config, string name, Action<Vm>? load = null, VmSnapshot? restore = null)
     {
         using var output = new ConsoleOutput(System.Console.OpenStandardOutput());
         using var vm = new Vm(config, output);
+        load?.Invoke(vm);
         using var control = ControlServer.Start(vm, name); // control API (docs/API.md)
         using var terminal = HostTerminal.Attach(vm);
-        var exit = vm.Run();
+        var exit = vm.Run(restore);
         terminal.Dispose();
         output.Flush();
         if (exit.Message is not null)
