@@ -171,7 +171,8 @@ public sealed class ControlOps(Vm vm, string name)
         lock (runStateGate)
         {
             vm.RequestExit(new VmExit(VmExitKind.PowerOff, 0, null));
-            return Resume();
+            Resume();
+            return new JsonObject { ["ok"] = true, ["state"] = "stopping" };
         }
     }
 

@@ -114,6 +114,8 @@ public sealed partial class Vm : IVmServices, IDisposable
                     v.Launch(started: boot.StartAll || v.Id == 0);
                 }
             }
+            consoleReady = true;
+            FeedUart();
             bool finished = config.Timeout is TimeSpan t ? exited.Wait(t) : exited.Wait(Timeout.Infinite);
             if (!finished)
                 RequestExit(new VmExit(VmExitKind.Timeout, 124, $"timeout: the guest was still running after {config.Timeout!.Value.TotalSeconds:0.#} s"));
@@ -162,8 +164,14 @@ public sealed partial class Vm : IVmServices, IDisposable
         FeedUart();
     }
 
+    /// <summary>False until the guest has been loaded or restored: input typed earlier waits in the queue
+    /// (a restore would otherwise overwrite the UART that took it).</summary>
+    private volatile bool consoleReady;
+
     private void FeedUart()
     {
+        if (!consoleReady)
+            return;
         lock (input)
         {
             while (input.TryPeek(out byte b) && uart.TryReceive(b))
