@@ -36,7 +36,17 @@ public static class SnapshotCommand
                     Call(socket, new JsonObject { ["op"] = "pause" });
                     pausedHere = true;
                 }
-                var reply = Call(socket, new JsonObject { ["op"] = "snapshot", ["file"] = path }, Timeout);
+                JsonObject reply;
+                try
+                {
+                    reply = Call(socket, new JsonObject { ["op"] = "snapshot", ["file"] = path }, Timeout);
+                }
+                catch (ControlException) when (pausedHere)
+                {
+                    // No snapshot: leave the VM as it was found.
+                    Call(socket, new JsonObject { ["op"] = "resume" });
+                    throw;
+                }
                 long bytes = reply["bytes"]?.GetValue<long>() ?? 0;
                 long saved = reply["saved_pages"]?.GetValue<long>() ?? 0, ram = reply["ram_pages"]?.GetValue<long>() ?? 0;
                 System.Console.WriteLine($"{path}: {PsCommand.FormatSize(bytes)} ({saved} of {ram} guest pages) in {reply["seconds"]} s");

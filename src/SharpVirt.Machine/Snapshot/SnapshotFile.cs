@@ -37,7 +37,11 @@ public static class SnapshotFile
         ulong saved = 0, total = 0;
         try
         {
-            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            // Guest memory may hold secrets: the file is for its owner only (as the control socket is).
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 20 };
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var file = new FileStream(temporary, options))
             {
                 Span<byte> preamble = stackalloc byte[PreambleSize];
                 Magic.CopyTo(preamble);

@@ -61,6 +61,9 @@ public sealed class SnapshotFileTests(SnapshotFileFixture f) : IClassFixture<Sna
         Assert.Equal(["CONF", "MACH", "VCPU", "VCPU", "PLIC", "CLNT", "UART", "RTC", .. Enumerable.Repeat("VIRT", 8), "RAM", "END"],
             f.Sections().Select(s => s.Tag));
         Assert.True(SnapshotFile.Magic.SequenceEqual(f.Bytes.AsSpan(0, 8)));
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f.Path)); // it holds guest memory
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(f.Path)!, "*.partial-*"));
         // 64 MiB of RAM, of which the program, its page tables and the device tree hold data: a handful of pages.
         long saved = f.Reply["saved_pages"]!.GetValue<long>();
         Assert.Equal(16384, f.Reply["ram_pages"]!.GetValue<long>());
