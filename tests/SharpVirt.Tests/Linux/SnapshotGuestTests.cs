@@ -6,7 +6,7 @@ namespace SharpVirt.Tests.Linux;
 
 /// <summary>
 /// Snapshot and restore of the default guest through the real commands: boot with --name, leave traces in the
-/// shell (a file in tmpfs, a variable, the umask, history), `sharpvirt snapshot`, stop the VM, then
+/// shell (a file in tmpfs, a variable, the umask, history, a disk write), `sharpvirt snapshot`, stop the VM, then
 /// `sharpvirt run --restore` in a new process and find the same shell.
 /// </summary>
 [Collection("Linux boots")]
@@ -27,9 +27,12 @@ public sealed partial class SnapshotGuestTests(ITestOutputHelper log) : IDisposa
     {
         string name = $"snap-{Environment.ProcessId}";
         string file = Path.Combine(dir, "guest.snap");
+        string disk = Path.Combine(dir, "disk.raw");
+        using (var image = File.Create(disk))
+            image.SetLength(16 << 20);
         string token, before;
         long rssBefore, epochBefore;
-        using (var s = GuestSession.Start("--timeout", "600", "--name", name, "--cpus", "2"))
+        using (var s = GuestSession.Start("--timeout", "600", "--name", name, "--cpus", "2", "--disk", disk + ",format=raw"))
         {
             s.WaitFor("SharpVirt guest ready", LinuxBootTests.BootTimeout);
             s.WaitFor(GuestSession.Prompt, CommandTimeout);
@@ -37,6 +40,8 @@ public sealed partial class SnapshotGuestTests(ITestOutputHelper log) : IDisposa
             Assert.StartsWith("hello-", token);
             s.Run("X=42; umask 027", CommandTimeout);
             s.Run("echo marker-one", CommandTimeout);
+            // A block request through virtio-blk before the snapshot, so its queue has moved on.
+            s.Run("echo disk-before | dd of=/dev/vda bs=512 count=1 conv=sync,fsync 2>/dev/null", CommandTimeout);
             before = s.Run("history", CommandTimeout);
             epochBefore = long.Parse(s.Run("date +%s", CommandTimeout).Trim());
             rssBefore = s.RssBytes;
@@ -70,6 +75,11 @@ public sealed partial class SnapshotGuestTests(ITestOutputHelper log) : IDisposa
         Assert.StartsWith("6.12", r.Run("uname -r", CommandTimeout).Trim());
         Assert.Contains("bin", r.Run("ls /", CommandTimeout));
         Assert.Equal("2", r.Run("nproc", CommandTimeout).Trim());
+        // virtio-blk carries on with its restored queue: a read from the disk, a write, and the write read back.
+        r.Run("echo 3 > /proc/sys/vm/drop_caches", CommandTimeout);
+        Assert.Equal("disk-before", r.Run("dd if=/dev/vda bs=512 count=1 2>/dev/null | head -n 1", CommandTimeout).Trim());
+        r.Run("echo disk-after | dd of=/dev/vda bs=512 seek=8 count=1 conv=sync,fsync 2>/dev/null; echo 3 > /proc/sys/vm/drop_caches", CommandTimeout);
+        Assert.Equal("disk-after", r.Run("dd if=/dev/vda bs=512 skip=8 count=1 2>/dev/null | head -n 1", CommandTimeout).Trim());
         // Both vCPUs run: a task pinned to CPU 1 answers.
         Assert.Equal("cpu1", r.Run("taskset -c 1 sh -c 'echo cpu1'", CommandTimeout).Trim().Split('\n')[^1].Trim());
         long epochAfter = long.Parse(r.Run("sleep 1; date +%s", CommandTimeout).Trim());
@@ -80,5 +90,8 @@ public sealed partial class SnapshotGuestTests(ITestOutputHelper log) : IDisposa
         Assert.True(rssAfter < rssBefore + (64L << 20), $"restored RSS {rssAfter >> 20} MiB vs {rssBefore >> 20} MiB before");
         r.Send("poweroff");
         Assert.Equal(0, r.WaitForExit(CommandTimeout));
+        byte[] sectors = File.ReadAllBytes(disk)[..(9 * 512)];
+        Assert.StartsWith("disk-before\n", System.Text.Encoding.ASCII.GetString(sectors, 0, 12));
+        Assert.StartsWith("disk-after\n", System.Text.Encoding.ASCII.GetString(sectors, 8 * 512, 11));
     }
 }
