@@ -17,6 +17,7 @@ public static class Program
             TranslateCommand.Create(),
             MemmapCommand.Create(),
             TopCommand.Create(),
+            SnapshotCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

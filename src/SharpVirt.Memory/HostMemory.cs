@@ -51,4 +51,71 @@ public static unsafe partial class HostMemory
         }
         return resident;
     }
+
+    /// <summary>
+    /// Marks in <paramref name="bitmap"/> (one bit per 4 KiB page) the pages of a range that hold data: present
+    /// in RAM or swapped out, from /proc/self/pagemap (bits 63 and 62). Where pagemap cannot be read, falls back
+    /// to mincore, which sees resident pages only (no swap). Untouched pages of a MAP_NORESERVE range are clear.
+    /// </summary>
+    public static void FindBackedPages(byte* p, ulong size, ulong[] bitmap)
+    {
+        ulong pages = size / 4096;
+        if (bitmap.Length < (long)((pages + 63) / 64))
+            throw new ArgumentException("bitmap too small", nameof(bitmap));
+        Array.Clear(bitmap);
+        if (!TryPagemap(p, pages, bitmap))
+            MincoreMap(p, pages, bitmap);
+    }
+
+    private const ulong PagemapPresent = 1UL << 63, PagemapSwapped = 1UL << 62;
+
+    private static bool TryPagemap(byte* p, ulong pages, ulong[] bitmap)
+    {
+        const int chunk = 1 << 16;
+        try
+        {
+            using var file = new FileStream("/proc/self/pagemap", FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+            var entries = new ulong[chunk];
+            var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(entries.AsSpan());
+            for (ulong off = 0; off < pages; off += chunk)
+            {
+                int n = (int)Math.Min(chunk, pages - off);
+                file.Position = (long)(((ulong)p / 4096 + off) * 8);
+                file.ReadExactly(bytes[..(n * 8)]);
+                for (int i = 0; i < n; i++)
+                {
+                    if ((entries[i] & (PagemapPresent | PagemapSwapped)) != 0)
+                    {
+                        ulong page = off + (ulong)i;
+                        bitmap[page >> 6] |= 1UL << (int)(page & 63);
+                    }
+                }
+            }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    private static void MincoreMap(byte* p, ulong pages, ulong[] bitmap)
+    {
+        const ulong chunkPages = 1 << 16;
+        byte* vec = stackalloc byte[(int)chunkPages];
+        for (ulong off = 0; off < pages; off += chunkPages)
+        {
+            ulong n = Math.Min(chunkPages, pages - off);
+            if (Mincore((nint)(p + off * 4096), (nuint)(n * 4096), vec) != 0)
+            {
+                // Unknown: treat every page as backed, so nothing is lost.
+                for (ulong i = 0; i < n; i++)
+                    bitmap[(off + i) >> 6] |= 1UL << (int)((off + i) & 63);
+                continue;
+            }
+            for (ulong i = 0; i < n; i++)
+                if ((vec[i] & 1) != 0)
+                    bitmap[(off + i) >> 6] |= 1UL << (int)((off + i) & 63);
+        }
+    }
 }

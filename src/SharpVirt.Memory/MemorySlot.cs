@@ -45,6 +45,43 @@ public sealed unsafe class MemorySlot : IDisposable
     /// <summary>Pages of this slot that the host has backed so far.</summary>
     public ulong ResidentPages => HostMemory.CountResidentPages(Host, Size);
 
+    /// <summary>
+    /// The runs of pages that hold data, as (offset into the slot, length) in bytes, in address order: pages the
+    /// host has backed (resident or swapped), less those that read as all zeroes when <paramref name="skipZeroPages"/>.
+    /// Untouched pages are left out: they read as zero. The caller keeps the slot's contents still meanwhile.
+    /// </summary>
+    public List<PageRun> BackedRuns(bool skipZeroPages = true)
+    {
+        ulong pages = Size / PageSize;
+        var bitmap = new ulong[(pages + 63) / 64];
+        HostMemory.FindBackedPages(Host, Size, bitmap);
+        var runs = new List<PageRun>();
+        ulong start = 0, count = 0;
+        for (ulong page = 0; page < pages; page++)
+        {
+            bool keep = (bitmap[page >> 6] & (1UL << (int)(page & 63))) != 0
+                && !(skipZeroPages && IsZeroPage(page * PageSize));
+            if (keep)
+            {
+                if (count == 0)
+                    start = page;
+                count++;
+            }
+            else if (count != 0)
+            {
+                runs.Add(new PageRun(start * PageSize, count * PageSize));
+                count = 0;
+            }
+        }
+        if (count != 0)
+            runs.Add(new PageRun(start * PageSize, count * PageSize));
+        return runs;
+    }
+
+    public const ulong PageSize = 4096;
+
+    private bool IsZeroPage(ulong offset) => !new ReadOnlySpan<byte>(Host + offset, (int)PageSize).ContainsAnyExcept((byte)0);
+
     /// <summary>Returns a range to the host; the guest then reads zeroes there.</summary>
     public bool Discard(ulong gpa, ulong length)
     {

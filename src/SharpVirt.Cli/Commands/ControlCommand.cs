@@ -12,6 +12,9 @@ public static class ControlCommand
     {
         ["balloon"] = "target",
         ["translate"] = "address",
+        ["read"] = "address",
+        ["cpu_share"] = "percent",
+        ["snapshot"] = "file",
     };
 
     public static Command Create()

@@ -6,6 +6,8 @@ using SharpVirt.Machine.Boot;
 using SharpVirt.Machine.Console;
 using SharpVirt.Machine.Control;
 using SharpVirt.Machine.Guest;
+using SharpVirt.Machine.Snapshot;
+using SharpVirt.Memory.Snapshot;
 using SharpVirt.Machine.Vstate;
 
 namespace SharpVirt.Cli.Commands;
@@ -33,20 +35,38 @@ public static class RunCommand
         var affinity = new Option<string?>("--cpu-affinity") { Description = "Pin vCPU threads to host CPUs, e.g. 0,1 or 0-3: vCPU i runs on the i-th CPU of the list (round robin)" };
         var share = new Option<int?>("--cpu-share") { Description = "Limit the VM's vCPUs together to PERCENT of one host CPU, e.g. 50 or 150" };
         var engine = new Option<CpuEngine>("--engine") { Description = "CPU engine: jit (interpreter plus block translator) or interp", DefaultValueFactory = _ => CpuEngine.Jit };
+        var restore = new Option<string?>("--restore") { Description = "Resume a VM from a snapshot FILE (`sharpvirt snapshot`); only --name, --timeout, --engine, --cpu-affinity and --cpu-share may go with it" };
 
         var command = new Command("run", "Boot a virtual machine")
         {
-            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut, engine, disk, net, rng, balloon, balloonControl, hvc, name, affinity, share,
+            kernel, initrd, append, cpus, memory, bios, timeout, dtbOut, engine, disk, net, rng, balloon, balloonControl, hvc, name, affinity, share, restore,
         };
+        Option[] machineShaping = [kernel, initrd, append, cpus, memory, bios, dtbOut, disk, net, rng, balloon, balloonControl, hvc];
         command.SetAction(parse =>
         {
             try
             {
-                if (!SizeText.TryParse(parse.GetValue(memory)!, out ulong memoryBytes, out string? sizeError))
-                    return Fail($"--memory: {sizeError}");
                 double? seconds = parse.GetValue(timeout);
                 if (seconds is <= 0)
                     return Fail("--timeout must be a positive number of seconds");
+                TimeSpan? limit = seconds is double s ? TimeSpan.FromSeconds(s) : null;
+                if (parse.GetValue(restore) is string snapshot)
+                {
+                    // The machine comes from the snapshot; only host-side choices may be given.
+                    var given = machineShaping.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false });
+                    if (given is not null)
+                        return Fail($"{given.Name} cannot be given with --restore: the VM's configuration comes from the snapshot (only --name, --timeout, --engine, --cpu-affinity and --cpu-share may)");
+                    CpuEngine? engineChoice = parse.GetResult(engine) is { Implicit: false } ? parse.GetValue(engine) : null;
+                    return RestoreVm(snapshot, parse.GetValue(name) ?? ControlPaths.DefaultName, config => config with
+                    {
+                        Timeout = limit,
+                        Engine = engineChoice ?? config.Engine,
+                        CpuAffinity = parse.GetValue(affinity) is string list ? CpuList.Parse(list, "--cpu-affinity") : [],
+                        CpuShare = parse.GetValue(share),
+                    });
+                }
+                if (!SizeText.TryParse(parse.GetValue(memory)!, out ulong memoryBytes, out string? sizeError))
+                    return Fail($"--memory: {sizeError}");
                 var config = new VmConfig
                 {
                     Cpus = parse.GetValue(cpus),
@@ -55,7 +75,7 @@ public static class RunCommand
                     Initrd = parse.GetValue(initrd),
                     Bios = parse.GetValue(bios),
                     Append = parse.GetValue(append) ?? VmConfig.DefaultAppend,
-                    Timeout = seconds is double s ? TimeSpan.FromSeconds(s) : null,
+                    Timeout = limit,
                     DtbOut = parse.GetValue(dtbOut),
                     Engine = parse.GetValue(engine),
                     Disks = parse.GetValue(disk) ?? [],
@@ -81,7 +101,7 @@ public static class RunCommand
                 }
                 return RunVm(config, parse.GetValue(name) ?? ControlPaths.DefaultName);
             }
-            catch (Exception e) when (e is BootImageException or GuestImageException or ArgumentException or IOException or FormatException or DiskImageException or ControlException)
+            catch (Exception e) when (e is BootImageException or GuestImageException or ArgumentException or IOException or FormatException or DiskImageException or ControlException or SnapshotFormatException)
             {
                 return Fail(e.Message);
             }
@@ -89,13 +109,22 @@ public static class RunCommand
         return command;
     }
 
-    private static int RunVm(VmConfig config, string name)
+    /// <summary>`run --restore FILE`: builds the VM the snapshot describes, loads its RAM and state, and resumes it.</summary>
+    /// <summary>Runs a snapshot; <paramref name="hostSide"/> applies the host-side flags (timeout, engine, pinning, share).</summary>
+    private static int RestoreVm(string path, string name, Func<VmConfig, VmConfig> hostSide)
+    {
+        using var file = SnapshotFileReader.Open(path);
+        return RunVm(hostSide(file.Snapshot.Config), name, vm => file.LoadMemory(vm.Memory), file.Snapshot);
+    }
+
+    private static int RunVm(VmConfig config, string name, Action<Vm>? load = null, VmSnapshot? restore = null)
     {
         using var output = new ConsoleOutput(System.Console.OpenStandardOutput());
         using var vm = new Vm(config, output);
+        load?.Invoke(vm);
         using var control = ControlServer.Start(vm, name); // control API (docs/API.md)
         using var terminal = HostTerminal.Attach(vm);
-        var exit = vm.Run();
+        var exit = vm.Run(restore);
         terminal.Dispose();
         output.Flush();
         if (exit.Message is not null)

@@ -39,6 +39,12 @@ public sealed class Plic : IMmioDevice
     // Bit words covering sources 0..95.
     private const int Words = (SourceCount + 1 + 31) / 32;
 
+    /// <summary>32-bit words of the pending, claimed and enable bit arrays (sources 0..95).</summary>
+    public const int BitWords = Words;
+
+    /// <summary>The most contexts the register window holds.</summary>
+    public const int MaxContexts = (int)((Size - ContextBase) / ContextStride);
+
     private readonly Lock _lock = new();
     private readonly Action<int, bool> _setContextLine;
     private readonly int _contexts;
@@ -314,6 +320,52 @@ public sealed class Plic : IMmioDevice
         {
             _contextLine[ctx] = level;
             _setContextLine(ctx, level);
+        }
+    }
+
+    /// <summary>Captures the registers and gateway state (snapshot).</summary>
+    public PlicState SaveState()
+    {
+        lock (_lock)
+        {
+            return new PlicState((uint[])_priority.Clone(), (uint[])_pending.Clone(), (uint[])_claimed.Clone(), (uint[])_level.Clone(),
+                (uint[])_enable.Clone(), (uint[])_threshold.Clone());
+        }
+    }
+
+    /// <summary>
+    /// Loads a snapshot's state, then drives every context's output line to match it (whatever it was before).
+    /// Sources are expected to re-assert their levels afterwards; a level that agrees changes nothing.
+    /// </summary>
+    public void RestoreState(PlicState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Threshold.Length != _contexts || state.Enable.Length != _enable.Length)
+        {
+            throw new ArgumentException($"the PLIC state has {state.Threshold.Length} contexts, this PLIC {_contexts}");
+        }
+        lock (_lock)
+        {
+            for (int i = 0; i < _priority.Length; i++)
+            {
+                _priority[i] = i == 0 ? 0 : state.Priority[i] & MaxPriority;
+            }
+            for (int w = 0; w < Words; w++)
+            {
+                _pending[w] = state.Pending[w] & ValidMask(w);
+                _claimed[w] = state.Claimed[w] & ValidMask(w);
+                _level[w] = state.Level[w] & ValidMask(w);
+            }
+            for (int i = 0; i < _enable.Length; i++)
+            {
+                _enable[i] = state.Enable[i] & ValidMask(i % Words);
+            }
+            for (int ctx = 0; ctx < _contexts; ctx++)
+            {
+                _threshold[ctx] = state.Threshold[ctx] & MaxPriority;
+                _contextLine[ctx] = Best(ctx) != 0;
+                _setContextLine(ctx, _contextLine[ctx]);
+            }
         }
     }
 

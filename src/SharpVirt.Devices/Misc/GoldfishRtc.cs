@@ -80,6 +80,39 @@ public sealed class GoldfishRtc : IMmioDevice, IDisposable
     public static long HostNanoseconds() =>
         (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
+    /// <summary>Captures the offset, latch, alarm and interrupt state (snapshot).</summary>
+    public GoldfishRtcState SaveState()
+    {
+        lock (_lock)
+        {
+            return new GoldfishRtcState(_offset, _timeHighLatch, _alarm, _alarmRunning, _irqPending, _irqEnabled);
+        }
+    }
+
+    /// <summary>Loads a snapshot's state: an armed alarm is armed again (and fires at once if its time has passed).</summary>
+    public void RestoreState(GoldfishRtcState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        lock (_lock)
+        {
+            _offset = state.Offset;
+            _timeHighLatch = state.TimeHighLatch;
+            _alarm = state.Alarm;
+            _irqPending = state.IrqPending;
+            _irqEnabled = state.IrqEnabled;
+            _irqLevel = !(_irqPending && _irqEnabled);
+            UpdateIrq();
+            if (state.AlarmRunning)
+            {
+                ArmAlarm();
+            }
+            else
+            {
+                StopAlarm();
+            }
+        }
+    }
+
     /// <inheritdoc />
     public ulong Read(ulong offset, int size)
     {

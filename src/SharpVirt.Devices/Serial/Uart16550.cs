@@ -84,6 +84,30 @@ public sealed class Uart16550 : IMmioDevice
         }
     }
 
+    /// <summary>A copy of the register file (snapshot).</summary>
+    public Uart16550State SaveState()
+    {
+        lock (_lock)
+        {
+            var copy = new Uart16550State();
+            copy.CopyFrom(_state);
+            return copy;
+        }
+    }
+
+    /// <summary>Loads a snapshot's register file and drives the interrupt line to match it.</summary>
+    public void RestoreState(Uart16550State state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        lock (_lock)
+        {
+            _state.CopyFrom(state);
+            _receiverStarved = true; // the host side may have input waiting: tell it when there is room
+            _irqLevel = !_state.InterruptPending;
+            UpdateIrq();
+        }
+    }
+
     /// <inheritdoc />
     public ulong Read(ulong offset, int size)
     {

@@ -1,3 +1,4 @@
+using SharpVirt.Memory.Snapshot;
 using static SharpVirt.Devices.Serial.Uart16550Registers;
 
 namespace SharpVirt.Devices.Serial;
@@ -86,6 +87,68 @@ public sealed class Uart16550State
         _dll = 0;
         _dlm = 0;
         _thrInterrupt = false;
+    }
+
+    /// <summary>Copies every register, the receive FIFO and the THRE latch from <paramref name="other"/>.</summary>
+    public void CopyFrom(Uart16550State other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        other._rxFifo.CopyTo(_rxFifo, 0);
+        _rxHead = other._rxHead;
+        _rxCount = other._rxCount;
+        _ier = other._ier;
+        _fcr = other._fcr;
+        _lcr = other._lcr;
+        _mcr = other._mcr;
+        _lsr = other._lsr;
+        _msr = other._msr;
+        _scr = other._scr;
+        _dll = other._dll;
+        _dlm = other._dlm;
+        _thrInterrupt = other._thrInterrupt;
+    }
+
+    /// <summary>Writes the registers, the receive FIFO (oldest byte first) and the THRE latch (snapshot).</summary>
+    public void Write(SnapshotWriter w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        byte[] rx = new byte[_rxCount];
+        for (int i = 0; i < _rxCount; i++)
+        {
+            rx[i] = _rxFifo[(_rxHead + i) % FifoSize];
+        }
+        w.WriteBytes(rx);
+        foreach (byte b in (ReadOnlySpan<byte>)[_ier, _fcr, _lcr, _mcr, _lsr, _msr, _scr, _dll, _dlm])
+        {
+            w.WriteByte(b);
+        }
+        w.WriteBool(_thrInterrupt);
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote into a new register file.</summary>
+    public static Uart16550State Read(SnapshotReader r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var s = new Uart16550State();
+        byte[] rx = r.ReadBytes(FifoSize);
+        rx.CopyTo(s._rxFifo, 0);
+        s._rxHead = 0;
+        s._rxCount = rx.Length;
+        s._ier = (byte)(r.ReadByte() & 0x0F);
+        s._fcr = r.ReadByte();
+        s._lcr = r.ReadByte();
+        s._mcr = (byte)(r.ReadByte() & 0x1F);
+        s._lsr = r.ReadByte();
+        s._msr = r.ReadByte();
+        s._scr = r.ReadByte();
+        s._dll = r.ReadByte();
+        s._dlm = r.ReadByte();
+        s._thrInterrupt = r.ReadBool();
+        if (s._rxCount > s.RxCapacity)
+        {
+            throw r.Bad($"{s._rxCount} bytes in a receiver that holds {s.RxCapacity}");
+        }
+        return s;
     }
 
     /// <summary>Reads register 0..7 with its side effects (RBR pops, IIR acknowledges THRE, LSR/MSR clear).</summary>

@@ -28,8 +28,8 @@ public sealed class Clint : IMmioDevice
     private const ulong MtimecmpBase = 0x4000;
     private const ulong MtimeOffset = 0xbff8;
 
-    // The ACLINT allows at most 4095 harts per MSWI/MTIMER device.
-    private const int MaxHarts = 4095;
+    /// <summary>The ACLINT allows at most 4095 harts per MSWI/MTIMER device.</summary>
+    public const int MaxHarts = 4095;
 
     private readonly Lock _lock = new();
     private readonly int _harts;
@@ -68,6 +68,35 @@ public sealed class Clint : IMmioDevice
         lock (_lock)
         {
             return _mtimecmp[hart];
+        }
+    }
+
+    /// <summary>Captures every hart's msip and mtimecmp (snapshot).</summary>
+    public ClintState SaveState()
+    {
+        lock (_lock)
+        {
+            return new ClintState((bool[])_msip.Clone(), (ulong[])_mtimecmp.Clone());
+        }
+    }
+
+    /// <summary>Loads a snapshot's registers and hands each hart its msip level and mtimecmp, as writes would.</summary>
+    public void RestoreState(ClintState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Msip.Length != _harts || state.Mtimecmp.Length != _harts)
+        {
+            throw new ArgumentException($"the CLINT state is for {state.Msip.Length} harts, this CLINT has {_harts}");
+        }
+        lock (_lock)
+        {
+            for (int h = 0; h < _harts; h++)
+            {
+                _msip[h] = state.Msip[h];
+                _mtimecmp[h] = state.Mtimecmp[h];
+                _setMsip(h, _msip[h]);
+                _setMtimecmp(h, _mtimecmp[h]);
+            }
         }
     }
 

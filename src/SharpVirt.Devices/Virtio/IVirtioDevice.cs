@@ -1,3 +1,5 @@
+using SharpVirt.Memory.Snapshot;
+
 namespace SharpVirt.Devices.Virtio;
 
 /// <summary>
@@ -55,4 +57,33 @@ public interface IVirtioDevice : IDisposable
     /// context and queues. Returns to the state before <see cref="Activate"/>; also called when never activated.
     /// </summary>
     void Reset();
+
+    /// <summary>
+    /// Snapshot: lets the I/O thread finish the request in hand and keeps it from starting another until
+    /// <see cref="Unquiesce"/> (host-side events stay pending), so the queues and the device agree when saved.
+    /// </summary>
+    void Quiesce()
+    {
+    }
+
+    /// <summary>Undoes <see cref="Quiesce"/>.</summary>
+    void Unquiesce()
+    {
+    }
+
+    /// <summary>
+    /// Snapshot, on a quiesced device: writes what the device keeps besides the transport's registers and queue
+    /// indices (e.g. buffered input, a chain it holds). Stateless devices write nothing.
+    /// </summary>
+    void SaveState(SnapshotWriter writer)
+    {
+    }
+
+    /// <summary>
+    /// Snapshot restore, on a quiesced device after the transport has restored its registers (and activated
+    /// the device if the driver had): reads what <see cref="SaveState"/> wrote.
+    /// </summary>
+    void RestoreState(SnapshotReader reader)
+    {
+    }
 }

@@ -298,6 +298,50 @@ public sealed unsafe class VirtQueue
         }
     }
 
+    /// <summary>The device's ring indices (snapshot): next avail entry to pop, next used idx, last used idx signalled.</summary>
+    internal VirtQueueIndices SaveIndices()
+    {
+        lock (_lock)
+        {
+            return new VirtQueueIndices(_lastAvail, _nextUsed, _signalledUsed, _broken);
+        }
+    }
+
+    /// <summary>Puts back the indices of an enabled queue (snapshot restore), after <see cref="Enable"/>.</summary>
+    internal void RestoreIndices(VirtQueueIndices indices)
+    {
+        lock (_lock)
+        {
+            _lastAvail = indices.LastAvail;
+            _nextUsed = indices.NextUsed;
+            _signalledUsed = indices.SignalledUsed;
+            _broken = indices.Broken;
+        }
+    }
+
+    /// <summary>
+    /// Walks the chain at <paramref name="head"/> again without touching the available ring: for a chain the device
+    /// had popped and still held when a snapshot was taken (e.g. the balloon's statistics buffer).
+    /// </summary>
+    /// <exception cref="VirtQueueException">The queue is not ready, or the chain is malformed.</exception>
+    internal DescriptorChain Reclaim(ushort head)
+    {
+        lock (_lock)
+        {
+            if (!_ready || head >= Size)
+            {
+                throw new VirtQueueException($"queue {Index}: cannot reclaim head {head} (queue size {Size}, ready {_ready})");
+            }
+            var c = new DescriptorChain(Memory);
+            string? error = Walk(head, c);
+            if (error != null)
+            {
+                throw new VirtQueueException($"queue {Index}, head {head}: {error}", head);
+            }
+            return c;
+        }
+    }
+
     private ushort AvailIdx() => Volatile.Read(ref *(ushort*)(_avail + 2));
 
     private void SetAvailEvent(ushort value) => Volatile.Write(ref *(ushort*)(_used + 4 + (8 * Size)), value);

@@ -1,6 +1,7 @@
 using SharpVirt.Devices.Bus;
 using SharpVirt.Devices.Interrupts;
 using SharpVirt.Memory;
+using SharpVirt.Memory.Snapshot;
 using R = SharpVirt.Devices.Virtio.VirtioMmioRegisters;
 
 namespace SharpVirt.Devices.Virtio;
@@ -135,6 +136,102 @@ public sealed class VirtioMmioTransport : IMmioDevice, IDisposable, IVirtioTrans
             if (!_disposed)
             {
                 ResetLocked();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Captures the registers, the queues and the device's own state (snapshot). The device must be quiesced
+    /// (<see cref="IVirtioDevice.Quiesce"/>) and the vCPUs stopped, so that nothing moves the rings meanwhile.
+    /// </summary>
+    public VirtioTransportState SaveState()
+    {
+        lock (_lock)
+        {
+            var queues = new VirtioQueueState[_queues.Length];
+            for (int i = 0; i < queues.Length; i++)
+            {
+                QueueRegisters q = _queueRegs[i];
+                queues[i] = new VirtioQueueState(q.Num, q.Ready, q.Desc, q.Driver, q.Device, _queues[i].SaveIndices());
+            }
+            var device = new SnapshotWriter();
+            _device.SaveState(device);
+            return new VirtioTransportState(_device.Type, _deviceFeaturesSel, _driverFeaturesSel, _driverFeatures, _queueSel,
+                Volatile.Read(ref _status), Volatile.Read(ref _interruptStatus), Volatile.Read(ref _configGeneration), queues, device.ToArray());
+        }
+    }
+
+    /// <summary>
+    /// Loads a snapshot's state into this (freshly built, quiesced) transport: registers, queues with their
+    /// indices, the device activated again if the driver had set DRIVER_OK, the device's own state, and the
+    /// interrupt line. A state that does not fit this device throws <see cref="SnapshotFormatException"/>.
+    /// </summary>
+    public void RestoreState(VirtioTransportState state, string slotName)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        string where = $"section {slotName}";
+        if (state.DeviceType != _device.Type)
+        {
+            throw new SnapshotFormatException($"{where}: it holds a {state.DeviceType} device where this VM has {_device.Type}");
+        }
+        if (state.Queues.Length != _queues.Length)
+        {
+            throw new SnapshotFormatException($"{where}: {state.Queues.Length} queues where the device has {_queues.Length}");
+        }
+        if ((state.DriverFeatures & ~_offeredFeatures) != 0)
+        {
+            throw new SnapshotFormatException($"{where}: the driver's features 0x{state.DriverFeatures:x} are not all offered (0x{_offeredFeatures:x})");
+        }
+        lock (_lock)
+        {
+            ResetLocked();
+            _deviceFeaturesSel = state.DeviceFeaturesSel;
+            _driverFeaturesSel = state.DriverFeaturesSel;
+            _driverFeatures = state.DriverFeatures;
+            _queueSel = state.QueueSel;
+            for (int i = 0; i < _queues.Length; i++)
+            {
+                VirtioQueueState q = state.Queues[i];
+                _queueRegs[i] = new QueueRegisters { Num = q.Num, Ready = q.Ready, Desc = q.Desc, Driver = q.Driver, Device = q.Device };
+            }
+            var status = (DeviceStatus)(state.Status & 0xff);
+            Volatile.Write(ref _status, (uint)status);
+            Volatile.Write(ref _configGeneration, state.ConfigGeneration);
+            if ((status & (DeviceStatus.DriverOk | DeviceStatus.DeviceNeedsReset | DeviceStatus.Failed)) == DeviceStatus.DriverOk)
+            {
+                for (int i = 0; i < _queues.Length; i++)
+                {
+                    ref QueueRegisters q = ref _queueRegs[i];
+                    if (!q.Ready)
+                    {
+                        continue;
+                    }
+                    string? error = q.Num > _device.MaxQueueSize ? $"queue size {q.Num} above {_device.MaxQueueSize}"
+                        : _queues[i].Enable((ushort)q.Num, q.Desc, q.Driver, q.Device, _driverFeatures);
+                    if (error != null)
+                    {
+                        throw new SnapshotFormatException($"{where}: queue {i}: {error}");
+                    }
+                    _queues[i].RestoreIndices(state.Queues[i].Indices);
+                }
+                var context = new VirtioDeviceContext(this, _memory, _driverFeatures, _queues);
+                _context = context;
+                _device.Activate(context);
+            }
+            var reader = new SnapshotReader(state.DeviceState, slotName);
+            try
+            {
+                _device.RestoreState(reader);
+            }
+            catch (VirtQueueException e)
+            {
+                throw new SnapshotFormatException($"{where}: {e.Message}", e);
+            }
+            reader.ExpectEnd();
+            lock (_irqLock)
+            {
+                _interruptStatus = state.InterruptStatus & (R.InterruptUsedBuffer | R.InterruptConfigChange);
+                _irq.SetLevel(_interruptStatus != 0);
             }
         }
     }

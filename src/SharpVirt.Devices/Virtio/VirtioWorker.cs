@@ -22,6 +22,11 @@ public sealed class VirtioWorker : IDisposable
     private volatile bool _busy;
     private int _faults;
 
+    // Hold (snapshot): the callback does not run while held; kicks stay pending until Release.
+    private readonly object _holdGate = new();
+    private bool _held;
+    private bool _inCallback;
+
     /// <summary>Creates a stopped worker.</summary>
     /// <param name="name">The thread name (15 characters at most show in <c>ps -T</c>), e.g. "virtio-rng".</param>
     /// <param name="work">Called on the worker thread with the kicked bits (never zero).</param>
@@ -71,6 +76,46 @@ public sealed class VirtioWorker : IDisposable
     }
 
     /// <summary>
+    /// Lets the current callback finish, then keeps the worker from running it again (kicks stay pending) until
+    /// <see cref="Release"/>: the device is quiescent, with no request half done, so its queues can be saved.
+    /// Works whether the thread runs or not (a thread started while held waits). Not from the worker thread.
+    /// </summary>
+    public void Hold()
+    {
+        lock (_holdGate)
+        {
+            _held = true;
+            while (_inCallback)
+            {
+                Monitor.Wait(_holdGate);
+            }
+        }
+    }
+
+    /// <summary>Undoes <see cref="Hold"/>: pending kicks run.</summary>
+    public void Release()
+    {
+        lock (_holdGate)
+        {
+            _held = false;
+            Monitor.PulseAll(_holdGate);
+        }
+        _wake.Set();
+    }
+
+    /// <summary>True between <see cref="Hold"/> and <see cref="Release"/>.</summary>
+    public bool IsHeld
+    {
+        get
+        {
+            lock (_holdGate)
+            {
+                return _held;
+            }
+        }
+    }
+
+    /// <summary>
     /// Stops the thread and waits for the current callback to return, dropping pending bits. Must not be called
     /// from the worker thread itself (it then only asks the loop to end).
     /// </summary>
@@ -86,6 +131,10 @@ public sealed class VirtioWorker : IDisposable
             }
             _stop = true;
             _wake.Set();
+            lock (_holdGate)
+            {
+                Monitor.PulseAll(_holdGate);
+            }
             if (t == Thread.CurrentThread)
             {
                 return;
@@ -113,6 +162,18 @@ public sealed class VirtioWorker : IDisposable
             {
                 break;
             }
+            lock (_holdGate)
+            {
+                while (_held && !_stop)
+                {
+                    Monitor.Wait(_holdGate);
+                }
+                if (_stop)
+                {
+                    break;
+                }
+                _inCallback = true;
+            }
             _busy = true;
             ulong bits = Interlocked.Exchange(ref _pending, 0);
             try
@@ -130,6 +191,11 @@ public sealed class VirtioWorker : IDisposable
             finally
             {
                 _busy = false;
+                lock (_holdGate)
+                {
+                    _inCallback = false;
+                    Monitor.PulseAll(_holdGate);
+                }
             }
         }
     }

@@ -10,6 +10,7 @@ using SharpVirt.Devices.Virtio.Entropy;
 using SharpVirt.Devices.Virtio.Net;
 using SharpVirt.Machine.Vstate;
 using SharpVirt.Memory;
+using SharpVirt.Memory.Snapshot;
 
 namespace SharpVirt.Machine.Board;
 
@@ -21,6 +22,7 @@ namespace SharpVirt.Machine.Board;
 public sealed class VirtioSlots : IDisposable
 {
     private readonly List<VirtioMmioTransport> transports = [];
+    private readonly VirtioMmioTransport?[] bySlot = new VirtioMmioTransport?[VirtLayout.VirtioMmioSlots];
 
     public VirtioBalloon? Balloon { get; private set; }
     public IReadOnlyList<VirtioNet> Nets => nets;
@@ -67,6 +69,7 @@ public sealed class VirtioSlots : IDisposable
             {
                 var transport = new VirtioMmioTransport(devices[index].Device, memory, plic.GetSource(VirtLayout.VirtioIrqBase + n));
                 transports.Add(transport);
+                bySlot[n] = transport;
                 slot = transport;
                 name = devices[index].Name;
             }
@@ -79,6 +82,39 @@ public sealed class VirtioSlots : IDisposable
     {
         foreach (var t in transports)
             t.Reset();
+    }
+
+    /// <summary>Snapshot: every device's I/O thread finishes its request in hand and starts no other until <see cref="Unquiesce"/>.</summary>
+    public void Quiesce()
+    {
+        foreach (var t in transports)
+            t.Device.Quiesce();
+    }
+
+    public void Unquiesce()
+    {
+        foreach (var t in transports)
+            t.Device.Unquiesce();
+    }
+
+    /// <summary>Each slot's transport and device state (null for an empty slot), on quiesced devices.</summary>
+    public VirtioTransportState?[] SaveState() => [.. bySlot.Select(t => t?.SaveState())];
+
+    /// <summary>Loads a snapshot's slots into this board's (quiesced) devices, which the same configuration built.</summary>
+    public void RestoreState(IReadOnlyList<VirtioTransportState?> states)
+    {
+        for (int n = 0; n < bySlot.Length; n++)
+        {
+            var state = n < states.Count ? states[n] : null;
+            var transport = bySlot[n];
+            if ((state is null) != (transport is null))
+            {
+                throw new SnapshotFormatException(
+                    $"section VIRT {n}: the snapshot has {(state is null ? "no device" : $"a {state.DeviceType} device")} in virtio-mmio slot {n}, this VM {(transport is null ? "none" : $"a {transport.Device.Type} device")}");
+            }
+            if (state is not null)
+                transport!.RestoreState(state, $"VIRT {n}");
+        }
     }
 
     public void Dispose()

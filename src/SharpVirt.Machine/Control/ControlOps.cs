@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using SharpVirt.Cpu;
 using SharpVirt.Devices.Virtio.Balloon;
 using SharpVirt.Machine.Board;
+using SharpVirt.Machine.Snapshot;
 using SharpVirt.Machine.Vstate;
 
 namespace SharpVirt.Machine.Control;
@@ -18,7 +19,10 @@ public sealed partial class ControlOps(Vm vm, string name)
     public static readonly TimeSpan PauseWait = TimeSpan.FromSeconds(2);
 
     public static readonly IReadOnlyList<string> Operations =
-        ["status", "stats", "vcpus", "pause", "resume", "stop", "reboot", "balloon", "translate", "memmap", "read", "cpu_share"];
+        ["status", "stats", "vcpus", "pause", "resume", "stop", "reboot", "balloon", "translate", "memmap", "read", "cpu_share", "snapshot"];
+
+    /// <summary>Serializes the operations that change whether the vCPUs run, so none slips in while a snapshot is written.</summary>
+    private readonly Lock runStateGate = new();
 
     public string Name => name;
 
@@ -61,6 +65,7 @@ public sealed partial class ControlOps(Vm vm, string name)
         "memmap" => MemoryMap(),
         "read" => ReadMemory(request),
         "cpu_share" => CpuShare(request),
+        "snapshot" => Snapshot(request),
         _ => throw new ControlException($"unknown op '{request.Op}' (one of: {string.Join(", ", Operations)})"),
     };
 
@@ -143,34 +148,86 @@ public sealed partial class ControlOps(Vm vm, string name)
 
     private JsonObject Pause()
     {
-        foreach (var v in vm.Vcpus)
-            v.Pause();
+        lock (runStateGate)
+        {
+            foreach (var v in vm.Vcpus)
+                v.Pause();
+            WaitUntilPaused();
+            int paused = vm.Vcpus.Count(v => v.Paused);
+            return new JsonObject { ["ok"] = true, ["state"] = "paused", ["vcpus_paused"] = paused };
+        }
+    }
+
+    private void WaitUntilPaused()
+    {
         var deadline = DateTime.UtcNow + PauseWait;
-        while (!vm.Vcpus.All(v => v.Paused) && !vm.Exiting && DateTime.UtcNow < deadline)
+        while (!vm.AllVcpusPaused && !vm.Exiting && DateTime.UtcNow < deadline)
             Thread.Sleep(5);
-        int paused = vm.Vcpus.Count(v => v.Paused);
-        return new JsonObject { ["ok"] = true, ["state"] = "paused", ["vcpus_paused"] = paused };
     }
 
     private JsonObject Resume()
     {
-        foreach (var v in vm.Vcpus)
-            v.Resume();
-        return new JsonObject { ["ok"] = true, ["state"] = "running" };
+        lock (runStateGate)
+        {
+            foreach (var v in vm.Vcpus)
+                v.Resume();
+            return new JsonObject { ["ok"] = true, ["state"] = "running" };
+        }
     }
 
     private JsonObject Stop()
     {
-        vm.RequestExit(new VmExit(VmExitKind.PowerOff, 0, null));
-        Resume();
-        return new JsonObject { ["ok"] = true, ["state"] = "stopping" };
+        lock (runStateGate)
+        {
+            vm.RequestExit(new VmExit(VmExitKind.PowerOff, 0, null));
+            Resume();
+            return new JsonObject { ["ok"] = true, ["state"] = "stopping" };
+        }
     }
 
     private JsonObject Reboot()
     {
-        vm.RequestExit(new VmExit(VmExitKind.Reset, 0, null));
-        Resume();
-        return new JsonObject { ["ok"] = true, ["state"] = "rebooting" };
+        lock (runStateGate)
+        {
+            vm.RequestExit(new VmExit(VmExitKind.Reset, 0, null));
+            Resume();
+            return new JsonObject { ["ok"] = true, ["state"] = "rebooting" };
+        }
+    }
+
+    /// <summary>Writes a snapshot of the paused VM to "file" (an absolute path); the VM stays paused.</summary>
+    private JsonObject Snapshot(ControlRequest request)
+    {
+        string file = request.GetString("file") ?? throw new ControlException("missing \"file\" (the absolute path to write the snapshot to)");
+        if (!Path.IsPathFullyQualified(file))
+            throw new ControlException($"\"file\": '{file}' is not an absolute path (the VM's working directory is not the client's)");
+        lock (runStateGate)
+        {
+            if (!Paused)
+                throw new ControlException("the VM is running: pause the VM first (sharpvirt control NAME pause)");
+            WaitUntilPaused();
+            if (!vm.AllVcpusPaused)
+                throw new ControlException($"only {vm.Vcpus.Count(v => v.Paused)} of {vm.Vcpus.Count} vCPUs have stopped yet; try again");
+            SnapshotSummary summary;
+            try
+            {
+                summary = vm.SaveSnapshot(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                throw new ControlException($"cannot write the snapshot to '{file}': {e.Message}");
+            }
+            return new JsonObject
+            {
+                ["ok"] = true,
+                ["state"] = "paused",
+                ["file"] = summary.Path,
+                ["bytes"] = summary.FileBytes,
+                ["saved_pages"] = summary.SavedPages,
+                ["ram_pages"] = summary.RamPages,
+                ["seconds"] = Math.Round(summary.Elapsed.TotalSeconds, 3),
+            };
+        }
     }
 
     /// <summary>Sets (<c>percent</c>: 1 and up, or 0 for no limit) or reports the VM's CPU share.</summary>

@@ -45,10 +45,22 @@ public sealed class Vcpu
     public bool Halted { get; private set; }
 
     /// <summary>Starts the host thread; the hart runs now if <paramref name="started"/>, else waits for HSM hart_start.</summary>
-    public void Launch(bool started)
+    public void Launch(bool started) => Launch(started ? HsmState.Started : HsmState.Stopped, 0, 0);
+
+    /// <summary>
+    /// Starts the host thread in a given HSM state (snapshot restore): Started runs the hart as it is, Stopped waits
+    /// for hart_start, StartPending completes a hart_start to <paramref name="address"/> that was under way.
+    /// </summary>
+    public void Launch(HsmState hsm, ulong address, ulong opaque)
     {
-        state = started ? HsmState.Started : HsmState.Stopped;
+        if (hsm is not (HsmState.Started or HsmState.Stopped or HsmState.StartPending))
+            throw new ArgumentException($"a vCPU cannot be launched {hsm}", nameof(hsm));
+        state = hsm;
+        startAddress = address;
+        startOpaque = opaque;
         startSignal.Reset();
+        if (hsm == HsmState.StartPending)
+            startSignal.Set();
         Hart.ClearStop();
         thread = new Thread(Loop) { Name = $"vcpu{Id}", IsBackground = true };
         thread.Start();
@@ -176,10 +188,19 @@ public sealed class Vcpu
         if (runGate.IsSet)
             return;
         paused = true;
-        while (!runGate.Wait(100) && !vm.Exiting)
-        {
-        }
+        // Keep serving remote TLB flushes: a hart that shot this one down before the pause waits for it, and
+        // must reach the gate too.
+        do
+            Hart.ServiceRemoteRequests();
+        while (!runGate.Wait(10) && !vm.Exiting);
         paused = false;
+    }
+
+    /// <summary>The HSM state and a pending hart_start's address and opaque (snapshot; the thread is paused).</summary>
+    public (HsmState State, ulong StartAddress, ulong StartOpaque) SaveHsm()
+    {
+        lock (hsmLock)
+            return (state, startAddress, startOpaque);
     }
     // --- end pause gate ---
 

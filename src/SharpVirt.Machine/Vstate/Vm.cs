@@ -10,6 +10,7 @@ using SharpVirt.Machine.BareMetal;
 using SharpVirt.Machine.Board;
 using SharpVirt.Machine.Console;
 using SharpVirt.Machine.Sbi;
+using SharpVirt.Machine.Snapshot;
 using SharpVirt.Memory;
 
 namespace SharpVirt.Machine.Vstate;
@@ -18,7 +19,7 @@ namespace SharpVirt.Machine.Vstate;
 /// One virtual machine: guest RAM in memory slots, the virt board's devices on an MMIO bus, and one
 /// vCPU thread per hart. <see cref="Run"/> boots it and returns when the guest powers off.
 /// </summary>
-public sealed class Vm : IVmServices, IDisposable
+public sealed partial class Vm : IVmServices, IDisposable
 {
     private readonly VmConfig config;
     private readonly ConsoleOutput output;
@@ -29,7 +30,9 @@ public sealed class Vm : IVmServices, IDisposable
     private readonly Plic plic;
     private readonly Uart16550 uart;
     private readonly GoldfishRtc rtc;
+    private readonly Clint clint;
     private Htif? htif;
+    private ulong? toHost;
     private VmExit? exit;
 
     public Vm(VmConfig config, ConsoleOutput output)
@@ -52,7 +55,7 @@ public sealed class Vm : IVmServices, IDisposable
 
         plic = new Plic(config.Cpus, (context, level) =>
             harts[context / 2].SetInterruptLine(context % 2 == 0 ? Interrupt.MEIP : Interrupt.SEIP, level));
-        var clint = new Clint(config.Cpus, () => Timebase.Now,
+        clint = new Clint(config.Cpus, () => Timebase.Now,
             (hart, level) => harts[hart].SetInterruptLine(Interrupt.MSIP, level),
             (hart, cmp) => harts[hart].Mtimecmp = cmp);
         uart = new Uart16550(plic.GetSource(VirtLayout.Uart0Irq), b => output.Write(b));
@@ -104,18 +107,31 @@ public sealed class Vm : IVmServices, IDisposable
     public VmConfig Config => config;
     public bool Exiting => exit.HasValue;
 
-    /// <summary>Boots the guest and runs it until it powers off, fails or times out; reboots in between. Returns the exit.</summary>
-    public VmExit Run()
+    /// <summary>
+    /// Boots the guest, or resumes it from <paramref name="restore"/> (whose RAM the caller has loaded), and runs it
+    /// until it powers off, fails or times out; reboots in between. Returns the exit.
+    /// </summary>
+    public VmExit Run(VmSnapshot? restore = null)
     {
         while (true)
         {
-            var boot = BootLoader.Load(this, config);
-            htif = boot.ToHost is ulong tohost ? new Htif(Memory, tohost, b => output.Write(b)) : null;
-            foreach (var v in vcpus)
+            if (restore is not null)
             {
-                v.Hart.SbiInVmm = boot.SbiInVmm;
-                v.Launch(started: boot.StartAll || v.Id == 0);
+                RestoreState(restore);
+                restore = null;
             }
+            else
+            {
+                var boot = BootLoader.Load(this, config);
+                SetToHost(boot.ToHost);
+                foreach (var v in vcpus)
+                {
+                    v.Hart.SbiInVmm = boot.SbiInVmm;
+                    v.Launch(started: boot.StartAll || v.Id == 0);
+                }
+            }
+            consoleReady = true;
+            FeedUart();
             bool finished = config.Timeout is TimeSpan t ? exited.Wait(t) : exited.Wait(Timeout.Infinite);
             if (!finished)
                 RequestExit(new VmExit(VmExitKind.Timeout, 124, $"timeout: the guest was still running after {config.Timeout!.Value.TotalSeconds:0.#} s"));
@@ -130,9 +146,12 @@ public sealed class Vm : IVmServices, IDisposable
                 exit = null;
                 exited.Reset();
             }
-            Virtio.Reset();
-            foreach (var slot in Memory.Slots)
-                slot.Discard(slot.GuestBase, slot.Size);
+            lock (stateLock)
+            {
+                Virtio.Reset();
+                foreach (var slot in Memory.Slots)
+                    slot.Discard(slot.GuestBase, slot.Size);
+            }
         }
     }
 
@@ -161,8 +180,14 @@ public sealed class Vm : IVmServices, IDisposable
         FeedUart();
     }
 
+    /// <summary>False until the guest has been loaded or restored: input typed earlier waits in the queue
+    /// (a restore would otherwise overwrite the UART that took it).</summary>
+    private volatile bool consoleReady;
+
     private void FeedUart()
     {
+        if (!consoleReady)
+            return;
         lock (input)
         {
             while (input.TryPeek(out byte b) && uart.TryReceive(b))
@@ -182,7 +207,20 @@ public sealed class Vm : IVmServices, IDisposable
             FeedUart();
     }
 
+    private void SetToHost(ulong? address)
+    {
+        toHost = address;
+        htif = address is ulong a ? new Htif(Memory, a, b => output.Write(b)) : null;
+    }
+
     public void Dispose()
+    {
+        // A snapshot being written reads RAM and the harts: let it finish first.
+        lock (stateLock)
+            DisposeCore();
+    }
+
+    private void DisposeCore()
     {
         foreach (var v in vcpus)
             v.Hart.Dispose();

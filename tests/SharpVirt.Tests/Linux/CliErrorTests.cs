@@ -69,5 +69,46 @@ public sealed class CliErrorTests : IDisposable
         AssertOneLineError(code, output, "sharpvirt:");
     }
 
+    [Fact]
+    public void RestoreRefusesMissingTruncatedAndForeignSnapshots()
+    {
+        string missing = Path.Combine(dir, "missing.snap");
+        var (code, output) = Run("--restore", missing);
+        AssertOneLineError(code, output, $"sharpvirt: error: cannot read snapshot '{missing}'");
+        Assert.Equal(1, code);
+
+        string truncated = Path.Combine(dir, "truncated.snap");
+        File.WriteAllBytes(truncated, [.. "SVSNAP\r\n"u8, 1, 0, 0, 0, 0, 0, 0, 0, (byte)'C', (byte)'O']);
+        (code, output) = Run("--restore", truncated);
+        AssertOneLineError(code, output, $"sharpvirt: error: snapshot '{truncated}' is truncated: it ends inside the header of section CONF");
+        Assert.Equal(1, code);
+
+        string garbage = Path.Combine(dir, "garbage.snap");
+        File.WriteAllBytes(garbage, [.. Enumerable.Range(0, 5000).Select(i => (byte)(i * 7))]);
+        (code, output) = Run("--restore", garbage);
+        AssertOneLineError(code, output, $"sharpvirt: error: '{garbage}' is not a SharpVirt snapshot");
+        Assert.Equal(1, code);
+    }
+
+    [Theory]
+    [InlineData("--cpus", "4")]
+    [InlineData("--memory", "2G")]
+    [InlineData("--disk", "x.img")]
+    [InlineData("--kernel", "Image")]
+    public void RestoreRefusesFlagsThatShapeTheMachine(string flag, string value)
+    {
+        var (code, output) = Run("--restore", Path.Combine(dir, "any.snap"), flag, value);
+        AssertOneLineError(code, output, $"sharpvirt: error: {flag} cannot be given with --restore");
+        Assert.Equal(1, code);
+    }
+
+    [Fact]
+    public void SnapshotOfNoSuchVmFails()
+    {
+        var (code, output) = GuestSession.RunCommand(TimeSpan.FromSeconds(60), "snapshot", "no-such-vm-here", Path.Combine(dir, "x.snap"));
+        AssertOneLineError(code, output, "sharpvirt: error: no VM there");
+        Assert.Equal(1, code);
+    }
+
     public void Dispose() => Directory.Delete(dir, recursive: true);
 }

@@ -14,6 +14,7 @@ public sealed class GuestSession : IDisposable
     private readonly StringBuilder output = new();
     private readonly object gate = new();
     private int consumed;
+    private Thread[] pumps = [];
 
     private GuestSession(Process process)
     {
@@ -22,7 +23,18 @@ public sealed class GuestSession : IDisposable
 
     public int Pid => process.Id;
 
-    public static GuestSession Start(params string[] args)
+    public static GuestSession Start(params string[] args) => StartCommand(["run", .. args]);
+
+    /// <summary>Runs another sharpvirt command (e.g. snapshot) to its end; returns its exit code and output.</summary>
+    public static (int Code, string Output) RunCommand(TimeSpan timeout, params string[] args)
+    {
+        using var s = StartCommand(args);
+        s.process.StandardInput.Close();
+        int code = s.WaitForExit(timeout);
+        return (code, s.Output);
+    }
+
+    private static GuestSession StartCommand(string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "sharpvirt.dll");
         var psi = new ProcessStartInfo("dotnet")
@@ -33,7 +45,6 @@ public sealed class GuestSession : IDisposable
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(dll);
-        psi.ArgumentList.Add("run");
         foreach (string a in args)
             psi.ArgumentList.Add(a);
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start sharpvirt");
@@ -42,6 +53,7 @@ public sealed class GuestSession : IDisposable
         reader.Start();
         var errors = new Thread(() => session.Pump(p.StandardError.BaseStream)) { IsBackground = true };
         errors.Start();
+        session.pumps = [reader, errors];
         return session;
     }
 
@@ -111,6 +123,9 @@ public sealed class GuestSession : IDisposable
         if (!process.WaitForExit(timeout))
             throw new TimeoutException($"sharpvirt did not exit within {timeout.TotalSeconds:0} s; console:\n{Tail(Output)}");
         process.WaitForExit();
+        // The process is gone; let the pumps take the last of its output.
+        foreach (var pump in pumps)
+            pump.Join(TimeSpan.FromSeconds(5));
         return process.ExitCode;
     }
 

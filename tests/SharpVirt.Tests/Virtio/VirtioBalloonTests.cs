@@ -196,4 +196,42 @@ public class VirtioBalloonTests : IDisposable
         Assert.Equal(1 << 20, _balloon.ReportedBytes);
         Assert.False(_balloon.RequestStats());
     }
+
+    [Fact]
+    public void SnapshotKeepsTargetActualInflatedPagesAndTheHeldStatsBuffer()
+    {
+        Assert.NotNull(_driver.Negotiate());
+        for (int i = 0; i < 4; i++)
+        {
+            _driver.SetupQueue(i, 16, eventIdx: true);
+        }
+        ulong buf = _driver.Alloc(10);
+        WriteStats(buf, (BalloonStatTag.FreeMemory, 7));
+        TestVirtQueue sq = _driver.Queues[Stats];
+        ushort head = sq.Add((buf, 10, false));
+        sq.Kick();
+        _driver.DriverOk();
+        VirtioTestDriver.WaitUntil(() => _balloon.LatestStats != null);
+        ulong region = _driver.Alloc(16 * 4096, 4096);
+        Touch(region, 16);
+        SendPfns(Inflate, Pfns(region, 16));
+        _balloon.SetTargetPages(100);
+        _driver.Transport.Write(R.Config + 4, 4, 16); // the driver's actual
+
+        var restored = new VirtioBalloon();
+        VirtioTransportState state = _driver.SnapshotAndRestore(_ => restored);
+
+        Assert.Equal(VirtioDeviceType.Balloon, state.DeviceType);
+        Assert.Equal(100u, restored.TargetPages);
+        Assert.Equal(16u, restored.ActualPages);
+        Assert.Equal(16, restored.InflatedPages);
+        Assert.Equal(DeviceStatus.Acknowledge | DeviceStatus.Driver | DeviceStatus.FeaturesOk | DeviceStatus.DriverOk, _driver.Status);
+        // The restored device holds the statistics buffer the old one held, and gives it back on request.
+        Assert.True(restored.RequestStats());
+        Assert.Equal((head, 0u), sq.WaitUsed());
+        // The queues carry on where they were: deflating counts the restored pages back.
+        SendPfns(Deflate, Pfns(region, 16));
+        Assert.Equal(0, restored.InflatedPages);
+        Assert.Equal(0, restored.Worker.Faults);
+    }
 }

@@ -98,4 +98,49 @@ public class VirtioConsoleTests : IDisposable
         Assert.Equal("A", Output);
         Assert.Equal(0ul, _driver.Transport.Read(R.Config, 4)); // no F_SIZE / F_MULTIPORT: zero
     }
+
+    [Fact]
+    public void SnapshotKeepsPendingInputAndTheQueuesCarryOn()
+    {
+        _driver.Start(size: 8);
+        TestVirtQueue tx = _driver.Queues[VirtioConsole.TransmitQueue];
+        TestVirtQueue rx = _driver.Queues[VirtioConsole.ReceiveQueue];
+        ulong a = _driver.Alloc(16);
+        _driver.Memory.Write(a, "before "u8);
+        ushort h1 = tx.Add((a, 7, false));
+        tx.Kick();
+        Assert.Equal((h1, 0u), tx.WaitUsed());
+        _console.EnqueueInput("typed"u8); // no receive buffer yet: it waits in the device
+
+        var after = new List<byte>();
+        var restored = new VirtioConsole(data =>
+        {
+            lock (after)
+            {
+                after.AddRange(data.ToArray());
+            }
+        });
+        VirtioTransportState state = _driver.SnapshotAndRestore(_ => restored);
+        Assert.Equal(2, state.Queues.Length);
+        Assert.Equal(1, state.Queues[VirtioConsole.TransmitQueue].Indices.NextUsed);
+        Assert.Equal(5, restored.PendingInput);
+
+        ulong b = _driver.Alloc(16);
+        ushort h2 = rx.Add((b, 16, true));
+        rx.Kick();
+        Assert.Equal((h2, 5u), rx.WaitUsed());
+        Assert.Equal("typed"u8.ToArray(), _driver.ReadRam(b, 5));
+        _driver.Memory.Write(a, "after"u8);
+        ushort h3 = tx.Add((a, 5, false));
+        tx.Kick();
+        Assert.Equal((h3, 0u), tx.WaitUsed());
+        VirtioTestDriver.WaitUntil(() =>
+        {
+            lock (after)
+            {
+                return after.Count == 5;
+            }
+        });
+        Assert.Equal("before ", Output);
+    }
 }

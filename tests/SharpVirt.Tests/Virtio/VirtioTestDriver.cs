@@ -39,9 +39,27 @@ internal sealed class VirtioTestDriver : IDisposable
 
     public IrqLine Irq { get; }
 
-    public IVirtioDevice Device { get; }
+    public IVirtioDevice Device { get; private set; }
 
-    public VirtioMmioTransport Transport { get; }
+    public VirtioMmioTransport Transport { get; private set; }
+
+    /// <summary>
+    /// Snapshot and restore in place: quiesces the device, saves the transport's state, throws the transport and
+    /// device away, and restores the state into a new device (over the same guest RAM, as a restored VM has it).
+    /// The driver side (queues in RAM) carries on unchanged. Returns the state that was saved.
+    /// </summary>
+    public VirtioTransportState SnapshotAndRestore(Func<GuestMemory, IVirtioDevice> createDevice)
+    {
+        Device.Quiesce();
+        VirtioTransportState state = Transport.SaveState();
+        Transport.Dispose();
+        Device = createDevice(Memory);
+        Transport = new VirtioMmioTransport(Device, Memory, Irq);
+        Device.Quiesce();
+        Transport.RestoreState(state, "test");
+        Device.Unquiesce();
+        return state;
+    }
 
     public List<TestVirtQueue> Queues { get; } = [];
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using SharpVirt.Memory;
+using SharpVirt.Memory.Snapshot;
 
 namespace SharpVirt.Devices.Virtio.Balloon;
 
@@ -217,6 +218,61 @@ public sealed class VirtioBalloon : IVirtioDevice
     }
 
     public void Dispose() => _worker.Dispose();
+
+    public void Quiesce() => _worker.Hold();
+
+    public void Unquiesce() => _worker.Release();
+
+    /// <summary>The config (target and actual), which pages are inflated, and the statistics buffer the device holds.</summary>
+    public void SaveState(SnapshotWriter writer)
+    {
+        uint target, actual;
+        lock (_configLock)
+        {
+            target = VirtioConfigSpace.Read(_config, NumPagesOffset, 4);
+            actual = VirtioConfigSpace.Read(_config, ActualOffset, 4);
+        }
+        var inflated = _inflated.Select(kv => new BalloonInflatedMap(kv.Key.GuestBase, (ulong[])kv.Value.Clone())).ToArray();
+        new VirtioBalloonState(target, actual, _statsChain?.Head, inflated).Write(writer);
+    }
+
+    public void RestoreState(SnapshotReader reader)
+    {
+        var state = VirtioBalloonState.Read(reader);
+        lock (_configLock)
+        {
+            VirtioConfigSpace.Write(_config, NumPagesOffset, 4, state.TargetPages);
+            VirtioConfigSpace.Write(_config, ActualOffset, 4, state.ActualPages);
+        }
+        VirtioDeviceContext? ctx = _context;
+        _inflated.Clear();
+        _statsChain = null;
+        long pages = 0;
+        if ((state.Inflated.Length > 0 || state.StatsHead is not null) && ctx == null)
+        {
+            throw reader.Bad("inflated pages or a held statistics buffer on a balloon the driver has not started");
+        }
+        foreach (var map in state.Inflated)
+        {
+            MemorySlot? slot = ctx!.Memory.FindSlot(map.SlotBase);
+            if (slot == null || slot.GuestBase != map.SlotBase || map.Bitmap.Length != (int)((slot.Size / PageSize + 63) / 64))
+            {
+                throw reader.Bad($"inflated pages for a memory slot at 0x{map.SlotBase:x} that this VM does not have");
+            }
+            _inflated[slot] = map.Bitmap;
+            pages += map.Bitmap.Sum(w => (long)ulong.PopCount(w));
+        }
+        Interlocked.Exchange(ref _inflatedPages, pages);
+        if (state.StatsHead is ushort head)
+        {
+            int queue = _queueOfRole[(int)Role.Stats];
+            if (queue < 0)
+            {
+                throw reader.Bad("a held statistics buffer without a statistics queue");
+            }
+            _statsChain = ctx!.Queues[queue].Reclaim(head);
+        }
+    }
 
     internal VirtioWorker Worker => _worker;
 

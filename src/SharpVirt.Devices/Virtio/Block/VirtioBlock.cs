@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using SharpVirt.Devices.Storage;
 using SharpVirt.Memory;
+using SharpVirt.Memory.Snapshot;
 using Req = SharpVirt.Devices.Virtio.Block.VirtioBlockRequest;
 
 namespace SharpVirt.Devices.Virtio.Block;
@@ -138,6 +139,18 @@ public sealed unsafe class VirtioBlock : IVirtioDevice
         _worker.Stop();
         Volatile.Write(ref _context, null);
     }
+
+    /// <inheritdoc />
+    public void Quiesce() => _worker.Hold();
+
+    /// <inheritdoc />
+    public void Unquiesce() => _worker.Release();
+
+    /// <summary>
+    /// No state of its own (requests complete on the I/O thread, so none is in flight once quiesced); the image is
+    /// flushed so that its file holds every write the guest has seen complete. A restore needs that file unchanged.
+    /// </summary>
+    public void SaveState(SnapshotWriter writer) => _disk.Flush();
 
     /// <summary>Stops the I/O thread, then flushes and closes the disk image (a failing flush is logged).</summary>
     public void Dispose()

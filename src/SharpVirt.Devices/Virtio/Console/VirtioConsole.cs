@@ -1,3 +1,5 @@
+using SharpVirt.Memory.Snapshot;
+
 namespace SharpVirt.Devices.Virtio.Console;
 
 /// <summary>
@@ -134,6 +136,34 @@ public sealed class VirtioConsole : IVirtioDevice
     }
 
     public void Dispose() => _worker.Dispose();
+
+    public void Quiesce() => _worker.Hold();
+
+    public void Unquiesce() => _worker.Release();
+
+    /// <summary>The input still waiting for receive buffers (output is never buffered).</summary>
+    public void SaveState(SnapshotWriter writer)
+    {
+        lock (_inputLock)
+        {
+            new VirtioConsoleState(_input.AsSpan(_inputStart, _inputEnd - _inputStart).ToArray()).Write(writer);
+        }
+    }
+
+    public void RestoreState(SnapshotReader reader)
+    {
+        var state = VirtioConsoleState.Read(reader);
+        lock (_inputLock)
+        {
+            state.PendingInput.CopyTo(_input, 0);
+            _inputStart = 0;
+            _inputEnd = state.PendingInput.Length;
+        }
+        if (state.PendingInput.Length > 0)
+        {
+            _worker.Kick(ReceiveQueue);
+        }
+    }
 
     internal VirtioWorker Worker => _worker;
 

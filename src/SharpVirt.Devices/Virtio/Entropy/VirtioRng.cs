@@ -61,6 +61,11 @@ public sealed unsafe class VirtioRng : IVirtioDevice
 
     public void Dispose() => _worker.Dispose();
 
+    /// <summary>No state of its own besides the queue: snapshots only quiesce it.</summary>
+    public void Quiesce() => _worker.Hold();
+
+    public void Unquiesce() => _worker.Release();
+
     internal VirtioWorker Worker => _worker;
 
     private void Work(ulong bits)

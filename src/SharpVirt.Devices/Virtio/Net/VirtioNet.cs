@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using SharpVirt.Devices.Network;
+using SharpVirt.Memory.Snapshot;
 
 namespace SharpVirt.Devices.Virtio.Net;
 
@@ -179,6 +180,34 @@ public sealed class VirtioNet : IVirtioDevice
             _backend.Dispose();
         _worker.Dispose();
         DropBacklog();
+    }
+
+    public void Quiesce() => _worker.Hold();
+
+    public void Unquiesce() => _worker.Release();
+
+    /// <summary>
+    /// The link state and the receive buffers reserved for a frame that did not fit yet. Frames waiting in the
+    /// host-side backlog are not saved: a restored VM has lost them, as a network may.
+    /// </summary>
+    public void SaveState(SnapshotWriter writer) =>
+        new VirtioNetState(_linkUp, [.. _rxReserved.Select(c => c.Head)]).Write(writer);
+
+    public void RestoreState(SnapshotReader reader)
+    {
+        var state = VirtioNetState.Read(reader);
+        _linkUp = state.LinkUp;
+        _rxReserved.Clear();
+        _rxReservedCapacity = 0;
+        if (state.ReservedHeads.Length == 0)
+            return;
+        var ctx = _context ?? throw reader.Bad("reserved receive buffers on a card the driver has not started");
+        foreach (ushort head in state.ReservedHeads)
+        {
+            var chain = ctx.Queues[ReceiveQueue].Reclaim(head);
+            _rxReserved.Add(chain);
+            _rxReservedCapacity += chain.WritableLength;
+        }
     }
 
     /// <summary>On the backend's thread: keep a copy for the worker, or drop it.</summary>
