@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using SharpVirt.Machine.Board;
+using SharpVirt.Machine.Control;
+using SharpVirt.Machine.Guest;
+
+namespace SharpVirt.Bench;
+
+/// <summary>
+/// `overcommit [--vms N] [--memory SIZE] [--cpus K] [--command CMD] [--timeout MINUTES]`: boots N default guests at
+/// once (N `sharpvirt run` processes), each with SIZE of RAM and K vCPUs; waits for every shell; runs CMD in each and
+/// checks that each guest sees K processors and about SIZE of memory; reports host RSS, CPU time and the time from the
+/// first launch to the last shell; then powers them all off. No VM outlives the benchmark: they are killed on a failure,
+/// Ctrl-C or SIGTERM, and each runs with a `--timeout` in case the benchmark itself is killed.
+/// </summary>
+public static partial class Overcommit
+{
+    private const string ShowGuest = "grep -c processor /proc/cpuinfo; grep MemTotal /proc/meminfo";
+    // Commands stay short: busybox's line editing breaks a line longer than the terminal's 80 columns when echoing it.
+    private const string CountKernelTrouble = "dmesg | grep -cE 'Oops|WARNING:|BUG:|lockup|stall|panic'";
+    private const double GiB = 1 << 30, MiB = 1 << 20;
+
+    [GeneratedRegex(@"(\d+)\s+MemTotal:\s*(\d+) kB\s*$")]
+    private static partial Regex ShowGuestAnswer();
+
+    private sealed class Guest(int index, string name, GuestConsole console)
+    {
+        public int Index => index;
+        public string Name => name;
+        public GuestConsole Console => console;
+        public string? Error { get; set; }
+        public double ShellSeconds { get; set; }
+        public double ReadyAt { get; set; } = double.NaN;
+        public CpuSplit CpuAtShell { get; set; }
+        public long RssAtShell { get; set; }
+        public double CommandSeconds { get; set; }
+        public string CommandOutput { get; set; } = "";
+        public int Processors { get; set; }
+        public long MemTotal { get; set; }
+        public int KernelTrouble { get; set; } = -1;
+        public long RssAfter { get; set; }
+        public long GuestResident { get; set; } = -1;
+        public CpuSplit CpuAfter { get; set; }
+    }
+
+    public static int Run(string[] args)
+    {
+        int vms = 16, cpus = 4;
+        string memoryText = "2G", command = ShowGuest;
+        double timeoutMinutes = 15;
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            string v = args[i + 1];
+            switch (args[i])
+            {
+                case "--vms": vms = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--cpus": cpus = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--memory": memoryText = v; break;
+                case "--command": command = v; break;
+                case "--timeout": timeoutMinutes = double.Parse(v, CultureInfo.InvariantCulture); break;
+                default: Console.Error.WriteLine($"overcommit: unknown option {args[i]}"); return 2;
+            }
+        }
+        if (!SizeText.TryParse(memoryText, out ulong memory, out string? sizeError))
+        {
+            Console.Error.WriteLine($"overcommit: --memory: {sizeError}");
+            return 2;
+        }
+        string sharpvirt = BootComparison.SharpVirtDll;
+        if (!File.Exists(sharpvirt))
+        {
+            Console.Error.WriteLine($"build first: dotnet build -c Release ({sharpvirt} is missing)");
+            return 1;
+        }
+        DefaultGuest.EnsureAsync(null, CancellationToken.None).GetAwaiter().GetResult(); // fetch once, not N times at once
+
+        var guests = new List<Guest>();
+        void KillAll()
+        {
+            lock (guests)
+                foreach (var g in guests)
+                    g.Console.Kill();
+        }
+        Console.CancelKeyPress += (_, _) => KillAll();
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillAll());
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => KillAll());
+        try
+        {
+            return Measure(guests, vms, cpus, memory, command, TimeSpan.FromMinutes(timeoutMinutes), sharpvirt);
+        }
+        finally
+        {
+            KillAll(); // no-op for the VMs that powered off
+        }
+    }
+
+    private static int Measure(List<Guest> guests, int vms, int cpus, ulong memory, string command, TimeSpan timeout, string sharpvirt)
+    {
+        long hostMem = HostProc.MemInfo("MemTotal"), availBefore = HostProc.MemInfo("MemAvailable");
+        Console.WriteLine($"host: {Environment.ProcessorCount} cores ({HostProc.CpuModel()}), {hostMem / GiB:0.0} GiB RAM, Linux {HostProc.KernelRelease()}");
+        Console.WriteLine($"guests: {vms} VMs x {cpus} vCPUs x {memory / GiB:0.##} GiB = {vms * cpus} vCPUs, {vms * (double)memory / GiB:0.##} GiB of guest RAM");
+        string safety = ((int)timeout.TotalSeconds + 600).ToString(CultureInfo.InvariantCulture);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < vms; i++)
+        {
+            string name = $"overcommit-{Environment.ProcessId}-{i}";
+            var console = GuestConsole.Start("dotnet", [sharpvirt, "run", "--name", name, "--cpus", $"{cpus}", "--memory", $"{memory >> 20}M", "--timeout", safety]);
+            lock (guests)
+                guests.Add(new Guest(i, name, console));
+        }
+
+        // One thread per VM waits for its shell; this one samples the host meanwhile.
+        var waiters = guests.Select(g => new Thread(() => WaitForShell(g, clock)) { IsBackground = true, Name = $"wait{g.Index}" }).ToList();
+        waiters.ForEach(t => t.Start());
+        long availMin = availBefore, rssPeak = 0;
+        int lastReady = -1;
+        while (waiters.Any(t => t.IsAlive) && clock.Elapsed < timeout)
+        {
+            Thread.Sleep(1000);
+            long rss = guests.Sum(g => HostProc.Rss(g.Console.Pid));
+            rssPeak = Math.Max(rssPeak, rss);
+            long avail = HostProc.MemInfo("MemAvailable");
+            availMin = Math.Min(availMin, avail);
+            int ready = guests.Count(g => !double.IsNaN(g.ReadyAt));
+            if (ready != lastReady || (int)clock.Elapsed.TotalSeconds % 30 == 0)
+                Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,5:0} s] {ready}/{vms} at the shell; host RSS of the VMs {rss / GiB:0.00} GiB, MemAvailable {avail / GiB:0.00} GiB");
+            lastReady = ready;
+        }
+        if (waiters.Any(t => t.IsAlive))
+        {
+            foreach (var g in guests.Where(g => double.IsNaN(g.ReadyAt)))
+                g.Error ??= $"no shell after {timeout.TotalSeconds:0} s";
+            foreach (var g in guests)
+                g.Console.Kill(); // ends the waits blocked on the consoles
+        }
+        waiters.ForEach(t => t.Join());
+        var failed = guests.Where(g => g.Error is not null).ToList();
+        if (failed.Count > 0)
+        {
+            Console.Error.WriteLine($"overcommit: {failed.Count} of {vms} VMs did not reach their shell:");
+            foreach (var g in failed)
+                Console.Error.WriteLine($"  {g.Name} (pid {g.Console.Pid}): {g.Error}");
+            return 1;
+        }
+        double allReady = guests.Max(g => g.ReadyAt);
+        long availReady = HostProc.MemInfo("MemAvailable");
+        long rssReady = guests.Sum(g => HostProc.Rss(g.Console.Pid));
+        var cpuReady = guests.Select(g => HostProc.Cpu(g.Console.Pid)).Aggregate((a, b) => a + b);
+
+        // The command in every guest at once, then the checks, then what the host holds for each.
+        Parallel.ForEach(guests, new ParallelOptions { MaxDegreeOfParallelism = guests.Count }, g => RunCommand(g, command, clock));
+        availMin = Math.Min(availMin, HostProc.MemInfo("MemAvailable"));
+        var cpuAfter = guests.Select(g => g.CpuAfter).Aggregate((a, b) => a + b);
+
+        var stopClock = Stopwatch.StartNew();
+        Parallel.ForEach(guests, new ParallelOptions { MaxDegreeOfParallelism = guests.Count }, g => g.Console.Dispose());
+        double stopSeconds = stopClock.Elapsed.TotalSeconds;
+        int leftBehind = guests.Count(g => Directory.Exists($"/proc/{g.Console.Pid}"));
+        long availAfter = HostProc.MemInfo("MemAvailable");
+
+        Console.WriteLine();
+        Console.WriteLine("| VM | shell (s) | CPU to shell (s) | RSS at shell (MiB) | command (s) | processors | MemTotal (MiB) | kernel warnings | RSS after (MiB) | guest RAM touched (MiB) |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var g in guests)
+        {
+            string touched = g.GuestResident < 0 ? "?" : $"{g.GuestResident / MiB:0}";
+            Console.WriteLine($"| {g.Index} | {g.ShellSeconds:0.0} | {g.CpuAtShell.Total:0.0} | {g.RssAtShell / MiB:0} | {g.CommandSeconds:0.00} | {g.Processors} | {g.MemTotal / MiB:0} | {g.KernelTrouble} | {g.RssAfter / MiB:0} | {touched} |");
+        }
+        long rssAfter = guests.Sum(g => g.RssAfter);
+        long touchedTotal = guests.Sum(g => Math.Max(0, g.GuestResident));
+        double guestRam = vms * (double)memory;
+        var shells = guests.Select(g => g.ShellSeconds).Order().ToList();
+        Console.WriteLine();
+        Console.WriteLine("| total | |");
+        Console.WriteLine("| --- | --- |");
+        Console.WriteLine($"| guests | {vms} VMs x {cpus} vCPUs x {memory / GiB:0.##} GiB |");
+        Console.WriteLine($"| vCPUs / host cores | {vms * cpus} / {Environment.ProcessorCount} ({vms * cpus / (double)Environment.ProcessorCount:0.#}x) |");
+        Console.WriteLine($"| guest RAM / host RAM | {guestRam / GiB:0.##} GiB / {hostMem / GiB:0.0} GiB ({guestRam / hostMem:0.00}x) |");
+        Console.WriteLine($"| time to all-ready (first launch to last shell) | {allReady:0.0} s |");
+        Console.WriteLine($"| shells: first / median / last | {shells[0]:0.0} / {shells[shells.Count / 2]:0.0} / {shells[^1]:0.0} s |");
+        Console.WriteLine($"| host RSS of the VMs: at all-ready / after the command / peak sampled | {rssReady / GiB:0.00} / {rssAfter / GiB:0.00} / {Math.Max(rssPeak, rssReady) / GiB:0.00} GiB ({rssAfter / guestRam * 100:0.0}% of guest RAM) |");
+        Console.WriteLine($"| host RSS per VM after the command (mean) | {rssAfter / vms / MiB:0} MiB, of which guest RAM touched {touchedTotal / vms / MiB:0} MiB |");
+        Console.WriteLine($"| CPU time to all-ready: total (vCPU threads / translator / rest) | {cpuReady.Total:0} s ({cpuReady.Vcpus:0} / {cpuReady.Translator:0} / {cpuReady.Other:0}) |");
+        Console.WriteLine($"| host CPU busy with the VMs until all-ready | {cpuReady.Total / (allReady * Environment.ProcessorCount) * 100:0}% of {Environment.ProcessorCount} cores |");
+        Console.WriteLine($"| CPU time after the command | {cpuAfter.Total:0} s |");
+        Console.WriteLine($"| command in all VMs at once: slowest | {guests.Max(g => g.CommandSeconds):0.00} s |");
+        Console.WriteLine($"| host MemAvailable: before / lowest during / at all-ready / after power-off | {availBefore / GiB:0.00} / {availMin / GiB:0.00} / {availReady / GiB:0.00} / {availAfter / GiB:0.00} GiB |");
+        Console.WriteLine($"| power-off of all VMs | {stopSeconds:0.0} s; processes left behind: {leftBehind} |");
+        if (command != ShowGuest)
+            Console.WriteLine($"command `{command}`, VM 0 printed: {guests[0].CommandOutput.Trim()}");
+
+        var wrong = guests.Where(g => g.Error is not null || g.Processors != cpus || g.MemTotal > (long)memory || g.MemTotal < (long)(memory * 0.9) || g.KernelTrouble != 0).ToList();
+        foreach (var g in wrong)
+            Console.Error.WriteLine($"overcommit: {g.Name}: {g.Error ?? $"{g.Processors} processors, MemTotal {g.MemTotal / MiB:0} MiB, {g.KernelTrouble} kernel warnings"}");
+        return wrong.Count == 0 && leftBehind == 0 ? 0 : 1;
+    }
+
+    private static void WaitForShell(Guest g, Stopwatch clock)
+    {
+        try
+        {
+            g.ShellSeconds = g.Console.WaitForShell();
+            g.ReadyAt = clock.Elapsed.TotalSeconds;
+            g.CpuAtShell = HostProc.Cpu(g.Console.Pid);
+            g.RssAtShell = HostProc.Rss(g.Console.Pid);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
+        {
+            g.Error ??= e.Message;
+        }
+    }
+
+    private static void RunCommand(Guest g, string command, Stopwatch clock)
+    {
+        try
+        {
+            double start = clock.Elapsed.TotalSeconds;
+            g.CommandOutput = g.Console.Run(command);
+            g.CommandSeconds = clock.Elapsed.TotalSeconds - start;
+            string shown = command == ShowGuest ? g.CommandOutput : g.Console.Run(ShowGuest);
+            var m = ShowGuestAnswer().Match(shown);
+            if (!m.Success)
+                throw new InvalidOperationException($"unexpected answer to `{ShowGuest}`: {shown}");
+            g.Processors = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            g.MemTotal = long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) * 1024;
+            g.KernelTrouble = int.Parse(g.Console.Run(CountKernelTrouble).Trim(), CultureInfo.InvariantCulture);
+            g.RssAfter = HostProc.Rss(g.Console.Pid);
+            g.CpuAfter = HostProc.Cpu(g.Console.Pid);
+            g.GuestResident = GuestResident(g.Name);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or FormatException)
+        {
+            g.Error = e.Message;
+        }
+    }
+
+    /// <summary>Bytes of guest RAM the host has backed (resident pages of every memory slot, from the control API), or -1.</summary>
+    private static long GuestResident(string name)
+    {
+        try
+        {
+            var stats = ControlClient.Send(ControlPaths.SocketPath(name), "stats", TimeSpan.FromSeconds(30));
+            return stats["slots"]!.AsArray().Sum(s => s!["resident_pages"]!.GetValue<long>()) * 4096;
+        }
+        catch (ControlException)
+        {
+            return -1;
+        }
+    }
+}
