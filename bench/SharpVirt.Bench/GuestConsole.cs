@@ -58,10 +58,14 @@ public sealed class GuestConsole : IDisposable
         return ReadUntil("~ # ")[..^"~ # ".Length];
     }
 
-    /// <summary>Reads until <paramref name="text"/>; returns what came since the last read, up to and including it.</summary>
+    /// <summary>
+    /// Reads until <paramref name="text"/> (for 15 minutes at most from the start of this wait, checked between reads);
+    /// returns what came since the last read, up to and including it.
+    /// </summary>
     private string ReadUntil(string text)
     {
-        while (clock.Elapsed < TimeSpan.FromMinutes(15))
+        var deadline = clock.Elapsed + TimeSpan.FromMinutes(15);
+        while (clock.Elapsed < deadline)
         {
             int at = seen.ToString().IndexOf(text, consumed, StringComparison.Ordinal);
             if (at >= 0)

@@ -26,6 +26,18 @@ public static class HostProc
     public static string CpuModel() =>
         File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
 
+    /// <summary>Seconds all host CPUs have spent busy since boot (the first line of /proc/stat, less idle and iowait).</summary>
+    public static double BusySeconds()
+    {
+        string[] f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // cpu user nice system idle iowait irq softirq steal ...
+        long busy = 0;
+        for (int i = 1; i <= 8 && i < f.Length; i++)
+            if (i != 4 && i != 5)
+                busy += long.Parse(f[i], CultureInfo.InvariantCulture);
+        return busy / TicksPerSecond;
+    }
+
     public static string KernelRelease() => File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
 
     /// <summary>utime + stime of the process and of its live vCPU and translator threads, in seconds; zeros once it has exited.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SharpVirt.Machine.Board;
 using SharpVirt.Machine.Control;
@@ -35,6 +36,7 @@ public static partial class Overcommit
         public double ReadyAt { get; set; } = double.NaN;
         public CpuSplit CpuAtShell { get; set; }
         public long RssAtShell { get; set; }
+        public long InstretAtShell { get; set; } = -1;
         public double CommandSeconds { get; set; }
         public string CommandOutput { get; set; } = "";
         public int Processors { get; set; }
@@ -49,7 +51,7 @@ public static partial class Overcommit
     {
         int vms = 16, cpus = 4;
         string memoryText = "2G", command = ShowGuest;
-        double timeoutMinutes = 15;
+        double timeoutMinutes = 30;
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             string v = args[i + 1];
@@ -102,6 +104,7 @@ public static partial class Overcommit
         Console.WriteLine($"host: {Environment.ProcessorCount} cores ({HostProc.CpuModel()}), {hostMem / GiB:0.0} GiB RAM, Linux {HostProc.KernelRelease()}");
         Console.WriteLine($"guests: {vms} VMs x {cpus} vCPUs x {memory / GiB:0.##} GiB = {vms * cpus} vCPUs, {vms * (double)memory / GiB:0.##} GiB of guest RAM");
         string safety = ((int)timeout.TotalSeconds + 600).ToString(CultureInfo.InvariantCulture);
+        double busyBefore = HostProc.BusySeconds();
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < vms; i++)
         {
@@ -131,7 +134,7 @@ public static partial class Overcommit
         if (waiters.Any(t => t.IsAlive))
         {
             foreach (var g in guests.Where(g => double.IsNaN(g.ReadyAt)))
-                g.Error ??= $"no shell after {timeout.TotalSeconds:0} s";
+                g.Error ??= $"no shell after {timeout.TotalSeconds:0} s (it had used {HostProc.Cpu(g.Console.Pid).Total:0} s of CPU, {HostProc.Rss(g.Console.Pid) / MiB:0} MiB of host RSS)";
             foreach (var g in guests)
                 g.Console.Kill(); // ends the waits blocked on the consoles
         }
@@ -139,12 +142,13 @@ public static partial class Overcommit
         var failed = guests.Where(g => g.Error is not null).ToList();
         if (failed.Count > 0)
         {
-            Console.Error.WriteLine($"overcommit: {failed.Count} of {vms} VMs did not reach their shell:");
+            Console.Error.WriteLine($"overcommit: {failed.Count} of {vms} VMs did not reach their shell ({vms - failed.Count} did, the last after {guests.Where(g => g.Error is null).Select(g => g.ShellSeconds).DefaultIfEmpty(0).Max():0} s):");
             foreach (var g in failed)
                 Console.Error.WriteLine($"  {g.Name} (pid {g.Console.Pid}): {g.Error}");
             return 1;
         }
         double allReady = guests.Max(g => g.ReadyAt);
+        double hostBusy = HostProc.BusySeconds() - busyBefore, window = clock.Elapsed.TotalSeconds; // a second after all-ready at most
         long availReady = HostProc.MemInfo("MemAvailable");
         long rssReady = guests.Sum(g => HostProc.Rss(g.Console.Pid));
         var cpuReady = guests.Select(g => HostProc.Cpu(g.Console.Pid)).Aggregate((a, b) => a + b);
@@ -161,12 +165,12 @@ public static partial class Overcommit
         long availAfter = HostProc.MemInfo("MemAvailable");
 
         Console.WriteLine();
-        Console.WriteLine("| VM | shell (s) | CPU to shell (s) | RSS at shell (MiB) | command (s) | processors | MemTotal (MiB) | kernel warnings | RSS after (MiB) | guest RAM touched (MiB) |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| VM | shell (s) | CPU to shell (s) | guest instructions to shell (G) | RSS at shell (MiB) | command (s) | processors | MemTotal (MiB) | kernel warnings | RSS after (MiB) | guest RAM touched (MiB) |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var g in guests)
         {
             string touched = g.GuestResident < 0 ? "?" : $"{g.GuestResident / MiB:0}";
-            Console.WriteLine($"| {g.Index} | {g.ShellSeconds:0.0} | {g.CpuAtShell.Total:0.0} | {g.RssAtShell / MiB:0} | {g.CommandSeconds:0.00} | {g.Processors} | {g.MemTotal / MiB:0} | {g.KernelTrouble} | {g.RssAfter / MiB:0} | {touched} |");
+            Console.WriteLine($"| {g.Index} | {g.ShellSeconds:0.0} | {g.CpuAtShell.Total:0.0} | {g.InstretAtShell / 1e9:0.00} | {g.RssAtShell / MiB:0} | {g.CommandSeconds:0.00} | {g.Processors} | {g.MemTotal / MiB:0} | {g.KernelTrouble} | {g.RssAfter / MiB:0} | {touched} |");
         }
         long rssAfter = guests.Sum(g => g.RssAfter);
         long touchedTotal = guests.Sum(g => Math.Max(0, g.GuestResident));
@@ -183,7 +187,8 @@ public static partial class Overcommit
         Console.WriteLine($"| host RSS of the VMs: at all-ready / after the command / peak sampled | {rssReady / GiB:0.00} / {rssAfter / GiB:0.00} / {Math.Max(rssPeak, rssReady) / GiB:0.00} GiB ({rssAfter / guestRam * 100:0.0}% of guest RAM) |");
         Console.WriteLine($"| host RSS per VM after the command (mean) | {rssAfter / vms / MiB:0} MiB, of which guest RAM touched {touchedTotal / vms / MiB:0} MiB |");
         Console.WriteLine($"| CPU time to all-ready: total (vCPU threads / translator / rest) | {cpuReady.Total:0} s ({cpuReady.Vcpus:0} / {cpuReady.Translator:0} / {cpuReady.Other:0}) |");
-        Console.WriteLine($"| host CPU busy with the VMs until all-ready | {cpuReady.Total / (allReady * Environment.ProcessorCount) * 100:0}% of {Environment.ProcessorCount} cores |");
+        Console.WriteLine($"| per VM to its shell (mean): CPU time / guest instructions | {guests.Average(g => g.CpuAtShell.Total):0.0} s / {guests.Average(g => g.InstretAtShell) / 1e9:0.00} G |");
+        Console.WriteLine($"| host CPU busy until all-ready: all / these VMs | {hostBusy / window / Environment.ProcessorCount * 100:0}% / {cpuReady.Total / window / Environment.ProcessorCount * 100:0}% of {Environment.ProcessorCount} cores |");
         Console.WriteLine($"| CPU time after the command | {cpuAfter.Total:0} s |");
         Console.WriteLine($"| command in all VMs at once: slowest | {guests.Max(g => g.CommandSeconds):0.00} s |");
         Console.WriteLine($"| host MemAvailable: before / lowest during / at all-ready / after power-off | {availBefore / GiB:0.00} / {availMin / GiB:0.00} / {availReady / GiB:0.00} / {availAfter / GiB:0.00} GiB |");
@@ -205,6 +210,7 @@ public static partial class Overcommit
             g.ReadyAt = clock.Elapsed.TotalSeconds;
             g.CpuAtShell = HostProc.Cpu(g.Console.Pid);
             g.RssAtShell = HostProc.Rss(g.Console.Pid);
+            g.InstretAtShell = Stats(g.Name)?["vcpu"]!.AsArray().Sum(v => v!["instret"]!.GetValue<long>()) ?? -1;
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
         {
@@ -228,7 +234,7 @@ public static partial class Overcommit
             g.KernelTrouble = int.Parse(g.Console.Run(CountKernelTrouble).Trim(), CultureInfo.InvariantCulture);
             g.RssAfter = HostProc.Rss(g.Console.Pid);
             g.CpuAfter = HostProc.Cpu(g.Console.Pid);
-            g.GuestResident = GuestResident(g.Name);
+            g.GuestResident = Stats(g.Name)?["slots"]!.AsArray().Sum(s => s!["resident_pages"]!.GetValue<long>()) * 4096 ?? -1;
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or FormatException)
         {
@@ -236,17 +242,16 @@ public static partial class Overcommit
         }
     }
 
-    /// <summary>Bytes of guest RAM the host has backed (resident pages of every memory slot, from the control API), or -1.</summary>
-    private static long GuestResident(string name)
+    /// <summary>The VM's `stats` from its control socket (docs/API.md), or null if it does not answer.</summary>
+    private static JsonObject? Stats(string name)
     {
         try
         {
-            var stats = ControlClient.Send(ControlPaths.SocketPath(name), "stats", TimeSpan.FromSeconds(30));
-            return stats["slots"]!.AsArray().Sum(s => s!["resident_pages"]!.GetValue<long>()) * 4096;
+            return ControlClient.Send(ControlPaths.SocketPath(name), "stats", TimeSpan.FromSeconds(30));
         }
         catch (ControlException)
         {
-            return -1;
+            return null;
         }
     }
 }
