@@ -20,11 +20,17 @@ public static partial class Overcommit
 {
     private const string ShowGuest = "grep -c processor /proc/cpuinfo; grep MemTotal /proc/meminfo";
     // Commands stay short: busybox's line editing breaks a line longer than the terminal's 80 columns when echoing it.
-    private const string CountKernelTrouble = "dmesg | grep -cE 'Oops|WARNING:|BUG:|lockup|stall|panic'";
+    private const string KernelTrouble = "dmesg | grep -E 'Oops|WARNING:|BUG:|lockup|stall|panic'";
     private const double GiB = 1 << 30, MiB = 1 << 20;
 
     [GeneratedRegex(@"(\d+)\s+MemTotal:\s*(\d+) kB\s*$")]
     private static partial Regex ShowGuestAnswer();
+
+    [GeneratedRegex(@"^\[\s*[\d.]+\]\s*")]
+    private static partial Regex KernelTimestamp();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Digits();
 
     private sealed class Guest(int index, string name, GuestConsole console)
     {
@@ -41,7 +47,7 @@ public static partial class Overcommit
         public string CommandOutput { get; set; } = "";
         public int Processors { get; set; }
         public long MemTotal { get; set; }
-        public int KernelTrouble { get; set; } = -1;
+        public List<string> KernelWarnings { get; } = [];
         public long RssAfter { get; set; }
         public long GuestResident { get; set; } = -1;
         public CpuSplit CpuAfter { get; set; }
@@ -170,7 +176,7 @@ public static partial class Overcommit
         foreach (var g in guests)
         {
             string touched = g.GuestResident < 0 ? "?" : $"{g.GuestResident / MiB:0}";
-            Console.WriteLine($"| {g.Index} | {g.ShellSeconds:0.0} | {g.CpuAtShell.Total:0.0} | {g.InstretAtShell / 1e9:0.00} | {g.RssAtShell / MiB:0} | {g.CommandSeconds:0.00} | {g.Processors} | {g.MemTotal / MiB:0} | {g.KernelTrouble} | {g.RssAfter / MiB:0} | {touched} |");
+            Console.WriteLine($"| {g.Index} | {g.ShellSeconds:0.0} | {g.CpuAtShell.Total:0.0} | {g.InstretAtShell / 1e9:0.00} | {g.RssAtShell / MiB:0} | {g.CommandSeconds:0.00} | {g.Processors} | {g.MemTotal / MiB:0} | {g.KernelWarnings.Count} | {g.RssAfter / MiB:0} | {touched} |");
         }
         long rssAfter = guests.Sum(g => g.RssAfter);
         long touchedTotal = guests.Sum(g => Math.Max(0, g.GuestResident));
@@ -196,9 +202,18 @@ public static partial class Overcommit
         if (command != ShowGuest)
             Console.WriteLine($"command `{command}`, VM 0 printed: {guests[0].CommandOutput.Trim()}");
 
-        var wrong = guests.Where(g => g.Error is not null || g.Processors != cpus || g.MemTotal > (long)memory || g.MemTotal < (long)(memory * 0.9) || g.KernelTrouble != 0).ToList();
+        // Kernel warnings are reported, not failed on: under heavy overcommit a vCPU may wait long for a descheduled sibling.
+        var warnings = guests.SelectMany(g => g.KernelWarnings).GroupBy(w => Digits().Replace(KernelTimestamp().Replace(w, ""), "N")).OrderByDescending(w => w.Count()).ToList();
+        if (warnings.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"kernel warnings in {guests.Count(g => g.KernelWarnings.Count > 0)} of {vms} guests (`{KernelTrouble}`, digits as N):");
+            foreach (var w in warnings)
+                Console.WriteLine($"- {w.Count()} x `{w.Key}`");
+        }
+        var wrong = guests.Where(g => g.Error is not null || g.Processors != cpus || g.MemTotal > (long)memory || g.MemTotal < (long)(memory * 0.9)).ToList();
         foreach (var g in wrong)
-            Console.Error.WriteLine($"overcommit: {g.Name}: {g.Error ?? $"{g.Processors} processors, MemTotal {g.MemTotal / MiB:0} MiB, {g.KernelTrouble} kernel warnings"}");
+            Console.Error.WriteLine($"overcommit: {g.Name}: {g.Error ?? $"{g.Processors} processors, MemTotal {g.MemTotal / MiB:0} MiB"}");
         return wrong.Count == 0 && leftBehind == 0 ? 0 : 1;
     }
 
@@ -231,7 +246,7 @@ public static partial class Overcommit
                 throw new InvalidOperationException($"unexpected answer to `{ShowGuest}`: {shown}");
             g.Processors = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
             g.MemTotal = long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) * 1024;
-            g.KernelTrouble = int.Parse(g.Console.Run(CountKernelTrouble).Trim(), CultureInfo.InvariantCulture);
+            g.KernelWarnings.AddRange(g.Console.Run(KernelTrouble).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
             g.RssAfter = HostProc.Rss(g.Console.Pid);
             g.CpuAfter = HostProc.Cpu(g.Console.Pid);
             g.GuestResident = Stats(g.Name)?["slots"]!.AsArray().Sum(s => s!["resident_pages"]!.GetValue<long>()) * 4096 ?? -1;
