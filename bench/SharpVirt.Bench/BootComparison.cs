@@ -22,7 +22,7 @@ public static class BootComparison
                 runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
         }
         var guest = DefaultGuest.EnsureAsync(null, CancellationToken.None).GetAwaiter().GetResult();
-        string sharpvirt = Path.Combine(RepoRoot(), "src/SharpVirt.Cli/bin/Release/net10.0/sharpvirt.dll");
+        string sharpvirt = SharpVirtDll;
         if (!File.Exists(sharpvirt))
         {
             Console.Error.WriteLine($"build first: dotnet build -c Release ({sharpvirt} is missing)");
@@ -68,7 +68,7 @@ public static class BootComparison
     {
         int runs = args.Length >= 2 && args[0] == "--runs" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         var guest = DefaultGuest.EnsureAsync(null, CancellationToken.None).GetAwaiter().GetResult();
-        string sharpvirt = Path.Combine(RepoRoot(), "src/SharpVirt.Cli/bin/Release/net10.0/sharpvirt.dll");
+        string sharpvirt = SharpVirtDll;
         (string Name, string Setup, string Command)[] workloads =
         [
             ("sha256sum of 64 MiB", "dd if=/dev/zero of=/tmp/w bs=1M count=64 2>/dev/null", "sha256sum /tmp/w"),
@@ -103,6 +103,9 @@ public static class BootComparison
         }
         return 0;
     }
+
+    /// <summary>The CLI that `dotnet build -c Release` made in this checkout.</summary>
+    internal static string SharpVirtDll => Path.Combine(RepoRoot(), "src/SharpVirt.Cli/bin/Release/net10.0/sharpvirt.dll");
 
     private static string RepoRoot()
     {

@@ -13,7 +13,14 @@ public sealed class GuestConsole : IDisposable
     private readonly char[] buffer = new char[4096];
     private int consumed;
 
-    private GuestConsole(Process process) => this.process = process;
+    private GuestConsole(Process process)
+    {
+        this.process = process;
+        Pid = process.Id;
+    }
+
+    /// <summary>The VMM's process id (`dotnet sharpvirt.dll` runs the VMM in this process); kept after <see cref="Dispose"/>.</summary>
+    public int Pid { get; }
 
     public static GuestConsole Start(string program, string[] args)
     {
@@ -42,15 +49,30 @@ public sealed class GuestConsole : IDisposable
         return (clock.Elapsed - start).TotalSeconds;
     }
 
-    private void ReadUntil(string text)
+    /// <summary>Types a command; returns what it printed up to the next prompt.</summary>
+    public string Run(string command)
     {
-        while (clock.Elapsed < TimeSpan.FromMinutes(15))
+        process.StandardInput.Write(command + "\n");
+        process.StandardInput.Flush();
+        ReadUntil("\n");
+        return ReadUntil("~ # ")[..^"~ # ".Length];
+    }
+
+    /// <summary>
+    /// Reads until <paramref name="text"/> (for 15 minutes at most from the start of this wait, checked between reads);
+    /// returns what came since the last read, up to and including it.
+    /// </summary>
+    private string ReadUntil(string text)
+    {
+        var deadline = clock.Elapsed + TimeSpan.FromMinutes(15);
+        while (clock.Elapsed < deadline)
         {
             int at = seen.ToString().IndexOf(text, consumed, StringComparison.Ordinal);
             if (at >= 0)
             {
+                string read = seen.ToString(consumed, at + text.Length - consumed);
                 consumed = at + text.Length;
-                return;
+                return read;
             }
             int n = process.StandardOutput.Read(buffer, 0, buffer.Length);
             if (n <= 0)
@@ -58,6 +80,18 @@ public sealed class GuestConsole : IDisposable
             seen.Append(buffer, 0, n);
         }
         throw new TimeoutException($"'{text}' did not appear");
+    }
+
+    /// <summary>Kills the VMM at once (Ctrl-C, a failed run); safe to call at any time, from any thread.</summary>
+    public void Kill()
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or System.ComponentModel.Win32Exception)
+        {
+        }
     }
 
     public void Dispose()
