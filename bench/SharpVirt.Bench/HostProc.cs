@@ -1,4 +1,5 @@
 using System.Globalization;
+using SharpVirt.Machine.Control;
 
 namespace SharpVirt.Bench;
 
@@ -14,14 +15,11 @@ public readonly record struct CpuSplit(double Total, double Vcpus, double Transl
 /// <summary>Facts about the host and its processes from /proc.</summary>
 public static class HostProc
 {
-    /// <summary>USER_HZ: the unit of utime and stime in /proc/PID/stat (100 on every Linux architecture .NET runs on).</summary>
-    private const double TicksPerSecond = 100;
-
     /// <summary>A field of /proc/meminfo in bytes (MemTotal, MemAvailable, ...).</summary>
-    public static long MemInfo(string field) => KiBField("/proc/meminfo", field);
+    public static long MemInfo(string field) => HostStats.KiBField("/proc/meminfo", field) ?? 0;
 
     /// <summary>VmRSS of a process in bytes; 0 once it has exited.</summary>
-    public static long Rss(int pid) => KiBField($"/proc/{pid}/status", "VmRSS");
+    public static long Rss(int pid) => HostStats.KiBField($"/proc/{pid}/status", "VmRSS") ?? 0;
 
     public static string CpuModel() =>
         File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
@@ -35,7 +33,7 @@ public static class HostProc
         for (int i = 1; i <= 8 && i < f.Length; i++)
             if (i != 4 && i != 5)
                 busy += long.Parse(f[i], CultureInfo.InvariantCulture);
-        return busy / TicksPerSecond;
+        return busy / (double)HostStats.ClockTicksPerSecond;
     }
 
     public static string KernelRelease() => File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
@@ -72,27 +70,12 @@ public static class HostProc
         }
     }
 
-    /// <summary>utime + stime (fields 14 and 15) of a stat line. The comm field may hold spaces and parentheses, so fields are counted after the last ')'.</summary>
+    /// <summary>utime + stime (fields 14 and 15) of a stat line, in seconds, and its comm field.</summary>
     private static double Seconds(string stat, out string comm)
     {
         int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
         comm = stat[(open + 1)..close];
-        string[] f = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // f[0] is field 3 (state), so fields 14 and 15 are f[11] and f[12].
-        return (long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
-    }
-
-    private static long KiBField(string path, string field)
-    {
-        try
-        {
-            foreach (string line in File.ReadLines(path))
-                if (line.StartsWith(field + ":", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException)
-        {
-        }
-        return 0;
+        long ticks = (HostStats.StatField(stat, 14) ?? 0) + (HostStats.StatField(stat, 15) ?? 0);
+        return ticks / (double)HostStats.ClockTicksPerSecond;
     }
 }

@@ -67,36 +67,25 @@ public static unsafe partial class HostMemory
             MincoreMap(p, pages, bitmap);
     }
 
-    private const ulong PagemapPresent = 1UL << 63, PagemapSwapped = 1UL << 62;
-
     private static bool TryPagemap(byte* p, ulong pages, ulong[] bitmap)
     {
         const int chunk = 1 << 16;
-        try
+        var entries = new ulong[chunk];
+        for (ulong off = 0; off < pages; off += chunk)
         {
-            using var file = new FileStream("/proc/self/pagemap", FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
-            var entries = new ulong[chunk];
-            var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(entries.AsSpan());
-            for (ulong off = 0; off < pages; off += chunk)
+            int n = (int)Math.Min(chunk, pages - off);
+            if (!HostPageMap.TryRead((ulong)p + off * 4096, entries.AsSpan(0, n)))
+                return false;
+            for (int i = 0; i < n; i++)
             {
-                int n = (int)Math.Min(chunk, pages - off);
-                file.Position = (long)(((ulong)p / 4096 + off) * 8);
-                file.ReadExactly(bytes[..(n * 8)]);
-                for (int i = 0; i < n; i++)
+                if (HostPage.FromEntry(entries[i]).Backed)
                 {
-                    if ((entries[i] & (PagemapPresent | PagemapSwapped)) != 0)
-                    {
-                        ulong page = off + (ulong)i;
-                        bitmap[page >> 6] |= 1UL << (int)(page & 63);
-                    }
+                    ulong page = off + (ulong)i;
+                    bitmap[page >> 6] |= 1UL << (int)(page & 63);
                 }
             }
-            return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            return false;
-        }
+        return true;
     }
 
     private static void MincoreMap(byte* p, ulong pages, ulong[] bitmap)

@@ -56,10 +56,9 @@ public sealed partial class ControlOps
             reply["fault"] = trace.Fault;
             return reply;
         }
-        reply["guest_physical"] = Hex(trace.PhysicalAddress!.Value);
+        DescribePhysical(reply, trace.PhysicalAddress!.Value);
         if (trace.PageSize != 0)
             reply["page_size"] = trace.PageSize;
-        DescribePhysical(reply, trace.PhysicalAddress!.Value);
         return reply;
     }
 

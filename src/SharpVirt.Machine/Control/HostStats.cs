@@ -6,13 +6,16 @@ namespace SharpVirt.Machine.Control;
 public static class HostStats
 {
     /// <summary>Resident set size in bytes (VmRSS in /proc/self/status; the working set elsewhere).</summary>
-    public static long ResidentBytes()
+    public static long ResidentBytes() => KiBField("/proc/self/status", "VmRSS") ?? Environment.WorkingSet;
+
+    /// <summary>A "Name:   N kB" field of a /proc file (status, meminfo) in bytes, or null if absent or unreadable.</summary>
+    public static long? KiBField(string path, string field)
     {
         try
         {
-            foreach (string line in File.ReadLines("/proc/self/status"))
+            foreach (string line in File.ReadLines(path))
             {
-                if (!line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                if (!line.StartsWith(field + ":", StringComparison.Ordinal))
                     continue;
                 string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (parts.Length >= 2 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long kib))
@@ -25,7 +28,7 @@ public static class HostStats
         catch (UnauthorizedAccessException)
         {
         }
-        return Environment.WorkingSet;
+        return null;
     }
 
     /// <summary>The CPU the thread <paramref name="tid"/> last ran on: field 39 ("processor") of /proc/self/task/TID/stat, or null.</summary>
@@ -41,7 +44,7 @@ public static class HostStats
     }
 
     /// <summary>USER_HZ, the unit of /proc times: 100 on every Linux architecture that .NET runs on.</summary>
-    private const long ClockTicksPerSecond = 100;
+    public const long ClockTicksPerSecond = 100;
 
     private static string? ReadStat(string path)
     {

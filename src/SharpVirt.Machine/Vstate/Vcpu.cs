@@ -149,8 +149,8 @@ public sealed class Vcpu
                 {
                     long now = HostThread.CurrentCpuTimeNs();
                     if (cpuTime >= 0)
-                        Quota.Charge(now - cpuTime);
-                    cpuTime = HostThread.CurrentCpuTimeNs();
+                        Quota.Charge(now - cpuTime); // may sleep, which uses no thread CPU time
+                    cpuTime = now;
                 }
                 else
                 {
