@@ -28,7 +28,7 @@ public sealed class CpuQuota
         set
         {
             if (value is < 1 or > MaxPercent)
-                throw new ArgumentException($"the CPU share is 1 to {MaxPercent} percent of one host CPU, not {value}");
+                throw new ArgumentException($"--cpu-share: the CPU share is 1 to {MaxPercent} percent of one host CPU, not {value}");
             percent = value ?? 0;
             Volatile.Write(ref budgetNs, value is int p ? (long)(Period.TotalMilliseconds * 1_000_000 * p / 100) : long.MaxValue);
         }

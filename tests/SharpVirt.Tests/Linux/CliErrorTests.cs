@@ -63,6 +63,9 @@ public sealed class CliErrorTests : IDisposable
     [InlineData("--memory", "lots")]
     [InlineData("--timeout", "-1")]
     [InlineData("--frobnicate", "1")]
+    [InlineData("--cpu-share", "0")]
+    [InlineData("--cpu-affinity", "1-x")]
+    [InlineData("--cpu-affinity", "999")]
     public void BadFlags(string flag, string value)
     {
         var (code, output) = Run("--bios", "none", "--kernel", "/dev/null", flag, value);
