@@ -26,15 +26,18 @@ public sealed unsafe partial class Hart
         int n = 0;
         reason = ExitReason.Budget;
         exited = false;
-        bool blockHead = blocks != null;
+        // The decoded block being run, and the index of its next instruction; null between blocks.
+        DecodedInsn[]? run = null;
+        int ri = 0;
+        bool blockHead = true;
         while (n < budget)
         {
             if (blockHead)
             {
-                // Translated code runs from block heads: the start of a slice and every jump target.
+                // Blocks start at block heads: the start of a slice, every jump target, and after a block ends.
                 blockHead = false;
                 ulong traps = TrapCount;
-                int ran = TryRunBlock(pc, budget - n);
+                int ran = TryRunBlock(pc, budget - n, out run);
                 if (ran >= 0)
                 {
                     n += ran;
@@ -44,12 +47,28 @@ public sealed unsafe partial class Hart
                     blockHead = true;
                     continue;
                 }
+                ri = 0;
             }
-            if (!Fetch(pc, out uint raw))
-                goto fault;
-            ref DecodedInsn d = ref cache[(int)((raw * 0x9E3779B1u) >> (32 - DecodeCacheBits))];
-            if (d.Raw != raw)
-                d = Decoder.Decode(raw);
+            ref DecodedInsn d = ref Unsafe.NullRef<DecodedInsn>();
+            if (run != null)
+            {
+                d = ref run[ri];
+                if (++ri == run.Length)
+                {
+                    run = null;
+                    blockHead = true;
+                }
+            }
+            else
+            {
+                // No block here (no fetch TLB entry yet, or an instruction across the page end): fetch and decode.
+                if (!Fetch(pc, out uint raw))
+                    goto fault;
+                d = ref cache[(int)((raw * 0x9E3779B1u) >> (32 - DecodeCacheBits))];
+                if (d.Raw != raw)
+                    d = Decoder.Decode(raw);
+                blockHead = true;
+            }
             ulong next = pc + d.Length;
             ulong v;
             byte* p;
@@ -122,7 +141,11 @@ public sealed unsafe partial class Hart
                         return n + 1;
                     }
                     break;
-                case Op.FenceI: FlushTranslations(); break; // the decode cache is keyed by instruction bits, so it is never stale
+                case Op.FenceI:
+                    FenceInstructions(); // the decode cache is keyed by instruction bits, so it is never stale
+                    run = null;
+                    blockHead = true;
+                    break;
 
                 case Op.Mul: x[d.Rd] = x[d.Rs1] * x[d.Rs2]; break;
                 case Op.Mulh: x[d.Rd] = (ulong)Math.BigMul((long)x[d.Rs1], (long)x[d.Rs2], out _); break;
@@ -214,6 +237,8 @@ public sealed unsafe partial class Hart
                 case >= Op.Csrrw and <= Op.Csrrci:
                     if (!ExecuteCsr(in d))
                         goto illegal;
+                    if (d.Rs1 == 0 && d.Op is not (Op.Csrrw or Op.Csrrwi))
+                        break; // a read (rdtime, say) changes nothing the poll looks at
                     x[0] = 0;
                     Pc = next;
                     Instret++;
@@ -279,7 +304,11 @@ public sealed unsafe partial class Hart
                     goto illegal;
             }
             x[0] = 0;
-            blockHead = blocks != null && (next != pc + d.Length || !BlockTranslator.CanTranslate(d.Op));
+            if (next != pc + d.Length)
+            {
+                run = null;
+                blockHead = true;
+            }
             pc = next;
             Instret++;
             n++;

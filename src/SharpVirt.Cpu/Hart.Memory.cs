@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using SharpVirt.Cpu.Csr;
 using SharpVirt.Cpu.Mmu;
 using SharpVirt.Cpu.Traps;
+using SharpVirt.Memory;
 
 namespace SharpVirt.Cpu;
 
@@ -156,14 +157,49 @@ public sealed unsafe partial class Hart
         byte* page = memory.GetHostPointer(pa & ~0xfffUL, 0x1000);
         if (page != null)
         {
-            tlb.Fill(dataContext, AccessType.Store, va, page, lastGlobal, CurrentAsid, lastPageMask);
-            return Write(va, size, value);
+            if (FillStoreEntry(va, page))
+                return Write(va, size, value);
+            // A page holding translated code: write it here, then make that code stale.
+            byte* p = page + (va & 0xfff);
+            switch (size)
+            {
+                case 1: *p = (byte)value; break;
+                case 2: Unsafe.WriteUnaligned(p, (ushort)value); break;
+                case 4: Unsafe.WriteUnaligned(p, (uint)value); break;
+                default: Unsafe.WriteUnaligned(p, value); break;
+            }
+            CodePages.Written(CodeStateOf(page));
+            return true;
         }
         if ((va & (ulong)(size - 1)) != 0)
             return Fault(ExceptionCause.StoreAddressMisaligned, va);
         if (!bus.Write(pa, size, value))
             return Fault(ExceptionCause.StoreAccessFault, va);
         return true;
+    }
+
+    private int* CodeStateOf(byte* page)
+    {
+        var slot = memory.FindSlotByHost(page)!;
+        return slot.Code.StateOf((ulong)(page - slot.Host));
+    }
+
+    /// <summary>
+    /// Caches a store entry for the RAM page at <paramref name="page"/> unless translated code depends on the
+    /// page (then every store to it takes the slow path, which marks the code stale). The flag is checked
+    /// again after the fill: a hart protecting the page meanwhile may have swept the TLBs before the fill.
+    /// </summary>
+    private bool FillStoreEntry(ulong va, byte* page)
+    {
+        int* state = CodeStateOf(page);
+        if (CodePages.HoldsCode(state))
+            return false;
+        tlb.Fill(dataContext, AccessType.Store, va, page, lastGlobal, CurrentAsid, lastPageMask);
+        Interlocked.MemoryBarrier();
+        if (!CodePages.HoldsCode(state))
+            return true;
+        tlb.EvictStoresTo(page);
+        return false;
     }
 
     /// <summary>Fetches the instruction at <paramref name="pc"/>: 16 bits if compressed, else 32 (possibly across pages).</summary>
@@ -237,7 +273,10 @@ public sealed unsafe partial class Hart
             Fault(AccessFaultOf(type), va);
             return null;
         }
-        tlb.Fill(dataContext, type, va, page, lastGlobal, CurrentAsid, lastPageMask);
+        if (type == AccessType.Load)
+            tlb.Fill(dataContext, type, va, page, lastGlobal, CurrentAsid, lastPageMask);
+        else if (!FillStoreEntry(va, page))
+            CodePages.Written(CodeStateOf(page)); // translated code on the page is stale (the AMO writes next)
         return page + (va & 0xfff);
     }
 

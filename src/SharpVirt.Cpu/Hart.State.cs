@@ -101,7 +101,7 @@ public sealed unsafe partial class Hart
         SbiInVmm = s.SbiInVmm;
         reservation = null;
         tlb.FlushAll();
-        FlushTranslations();
+        blocks.Clear();
         UpdateTranslationContext();
         Kick();
     }

@@ -55,8 +55,13 @@ public sealed unsafe partial class Hart : IDisposable
         f = (ulong*)NativeMemory.AllocZeroed(32, sizeof(ulong));
         // Every slot must hold a real decoding of its Raw tag (a zeroed slot would claim raw 0 decodes to length 0).
         Array.Fill(decodeCache, Decoder.Decode(0));
+        evictCodeStores = page => tlb.EvictStoresTo((byte*)page);
+        memory.CodePageProtected += evictCodeStores;
         Reset(0);
     }
+
+    /// <summary>Our TLB's part when any hart starts translating a page: stores to it must take the slow path.</summary>
+    private readonly Action<nint> evictCodeStores;
 
     public Timebase Timebase => timebase;
     public GuestMemory Memory => memory;
@@ -170,6 +175,8 @@ public sealed unsafe partial class Hart : IDisposable
         if (requested != flushServed)
         {
             tlb.FlushAll();
+            // Remote fences include FENCE.I (SBI RFENCE): blocks recheck their bytes too.
+            FenceInstructions();
             Volatile.Write(ref flushServed, requested);
         }
     }
@@ -179,6 +186,7 @@ public sealed unsafe partial class Hart : IDisposable
 
     public void Dispose()
     {
+        memory.CodePageProtected -= evictCodeStores;
         tlb.Dispose();
         NativeMemory.Free(x);
         NativeMemory.Free(f);

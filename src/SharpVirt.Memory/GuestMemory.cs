@@ -43,6 +43,31 @@ public sealed unsafe class GuestMemory : IDisposable
         return s.Host + (gpa - s.GuestBase);
     }
 
+    /// <summary>The slot whose host mapping holds <paramref name="host"/>, or null.</summary>
+    public MemorySlot? FindSlotByHost(byte* host)
+    {
+        foreach (var s in slots)
+            if (s.ContainsHost(host))
+                return s;
+        return null;
+    }
+
+    /// <summary>
+    /// Raised (on the protecting thread) when a page first holds translated code since its last write, with the
+    /// page's host address: every hart must stop writing it through a fast path, so the next write is seen.
+    /// </summary>
+    public event Action<nint>? CodePageProtected;
+
+    public void OnCodePageProtected(byte* hostPage) => CodePageProtected?.Invoke((nint)hostPage);
+
+    /// <summary>For writers that hold host pointers (device DMA): [gpa, gpa+length) was written.</summary>
+    public void NoteWritten(ulong gpa, ulong length)
+    {
+        var s = FindSlot(gpa);
+        if (s != null && s.Contains(gpa, length))
+            s.Code.Written(gpa - s.GuestBase, length);
+    }
+
     public bool IsRam(ulong gpa, ulong length) => GetHostPointer(gpa, length) != null;
 
     public bool TryRead(ulong gpa, Span<byte> destination)
@@ -60,6 +85,7 @@ public sealed unsafe class GuestMemory : IDisposable
         if (p == null)
             return false;
         source.CopyTo(new Span<byte>(p, source.Length));
+        NoteWritten(gpa, (ulong)source.Length);
         return true;
     }
 
@@ -87,6 +113,7 @@ public sealed unsafe class GuestMemory : IDisposable
         if (p == null)
             return false;
         Unsafe.WriteUnaligned(p, value);
+        NoteWritten(gpa, (ulong)sizeof(T));
         return true;
     }
 

@@ -22,7 +22,13 @@ public sealed unsafe class MemorySlot : IDisposable
         ReadOnly = readOnly;
         Host = HostMemory.Reserve(size);
         dirty = new ulong[(size / 4096 + 63) / 64];
+        Code = new CodePages(size);
     }
+
+    /// <summary>Pages holding translated code, and their write generations.</summary>
+    public CodePages Code { get; }
+
+    public bool ContainsHost(byte* host) => (ulong)(host - Host) < Size;
 
     public ulong GuestEnd => GuestBase + Size;
 
@@ -96,6 +102,7 @@ public sealed unsafe class MemorySlot : IDisposable
         {
             HostMemory.Release(Host, Size);
             Host = null;
+            Code.Dispose();
         }
     }
 }

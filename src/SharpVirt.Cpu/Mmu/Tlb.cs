@@ -158,6 +158,21 @@ public sealed unsafe class Tlb : IDisposable
 
     private bool Matches(int slot, ushort? asid) => asid is not ushort a || asids[slot] == a + 1u;
 
+    /// <summary>Drops the store entries (of every context) that map the host page <paramref name="hostPage"/>; callable from another thread.</summary>
+    public void EvictStoresTo(byte* hostPage)
+    {
+        for (int context = 0; context < Contexts; context++)
+        {
+            TlbEntry* t = Table(context, AccessType.Store);
+            for (int i = 0; i < Entries; i++)
+            {
+                ulong tag = t[i].Tag;
+                if (tag != Invalid && (byte*)(tag + (ulong)t[i].Addend) == hostPage)
+                    Volatile.Write(ref t[i].Tag, Invalid);
+            }
+        }
+    }
+
     /// <summary>Drops every entry of one translation context.</summary>
     public void FlushContext(int context)
     {

@@ -7,7 +7,7 @@ namespace SharpVirt.Cpu.Translation;
 /// Compiles hot blocks on a background thread, so a vCPU keeps interpreting instead of waiting for
 /// RyuJIT; the block's function appears once ready. One thread serves every hart of the process.
 /// </summary>
-public static class BackgroundCompiler
+public static unsafe class BackgroundCompiler
 {
     private static readonly BlockingCollection<(Block Block, DecodedInsn[] Insns, ulong Pc)> Queue = new(boundedCapacity: 8192);
     private static int started;
@@ -23,6 +23,12 @@ public static class BackgroundCompiler
     private static void Loop()
     {
         foreach (var (block, insns, pc) in Queue.GetConsumingEnumerable())
-            Volatile.Write(ref block.Function, BlockTranslator.Compile(insns, pc));
+        {
+            var function = BlockTranslator.Compile(insns, pc);
+            // A DynamicMethod is only compiled to machine code at its first call: make that call here, with
+            // no hart (the block returns at once), so the vCPU thread never waits for RyuJIT.
+            function(null!, null, 0);
+            Volatile.Write(ref block.Function, function);
+        }
     }
 }

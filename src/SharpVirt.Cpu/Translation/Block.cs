@@ -1,28 +1,43 @@
+using SharpVirt.Cpu.Decoders;
+
 namespace SharpVirt.Cpu.Translation;
 
 /// <summary>Compiled guest code: runs the block from its first instruction and returns how many instructions retired.</summary>
 public unsafe delegate int BlockFunction(Hart hart, ulong* x, ulong pc);
 
 /// <summary>
-/// A translated block, keyed by the host address of its first instruction (which names one guest-physical
-/// address). It keeps a copy of the bytes it was built from and checks them before each run, so a block
-/// can never execute stale code, whoever wrote the memory: the guest itself, another hart, or DMA.
+/// A block of guest code, keyed by the host address of its first instruction (which names one guest-physical
+/// address). It remembers its page's <see cref="SharpVirt.Memory.CodePages"/> state and runs only while that
+/// is unchanged, so a block never executes stale code, whoever wrote the page: the guest itself, another
+/// hart, or DMA.
 /// </summary>
 public sealed unsafe class Block
 {
-    public Block(nint host, byte[] code)
+    public Block(nint host, int* pageState, int generation, DecodedInsn[] insns, int length, int epoch)
     {
         Host = host;
-        Code = code;
+        this.pageState = pageState;
+        this.generation = generation;
+        Insns = insns;
+        code = new ReadOnlySpan<byte>((void*)host, length).ToArray();
+        checkedEpoch = epoch;
     }
 
     public nint Host { get; }
-    public byte[] Code { get; }
+
+    /// <summary>The decoded instructions, for the interpreter; empty when the first one crosses the page end.</summary>
+    public DecodedInsn[] Insns { get; }
+
+    private readonly int* pageState;
+    private readonly int generation;
+    /// <summary>The bytes decoded, and the FENCE.I epoch in which they last matched memory.</summary>
+    private readonly byte[] code;
+    private int checkedEpoch;
 
     /// <summary>Runs counted before the block is hot enough to compile.</summary>
     public int Heat;
 
-    /// <summary>Null until compiled; also null when the code at this address cannot start a block.</summary>
+    /// <summary>Null until compiled (and for ever when the block starts with an instruction the translator does not take).</summary>
     public BlockFunction? Function;
 
     /// <summary>
@@ -31,5 +46,14 @@ public sealed unsafe class Block
     /// </summary>
     public Block? Next0, Next1;
 
-    public bool StillMatchesMemory => new ReadOnlySpan<byte>((void*)Host, Code.Length).SequenceEqual(Code);
+    /// <summary>False once the page was written after the block was built, or its bytes changed before a FENCE.I.</summary>
+    public bool IsCurrent(int epoch) => Volatile.Read(ref *pageState) == generation && (checkedEpoch == epoch || Recheck(epoch));
+
+    private bool Recheck(int epoch)
+    {
+        if (!new ReadOnlySpan<byte>((void*)Host, code.Length).SequenceEqual(code))
+            return false;
+        checkedEpoch = epoch;
+        return true;
+    }
 }

@@ -16,6 +16,16 @@ public sealed class BlockCache
 
     public void Store(Block block) => blocks[IndexOf(block.Host)] = block;
 
-    /// <summary>FENCE.I: forget every block.</summary>
+    /// <summary>Raised by FENCE.I: each block compares its bytes with memory once before its next run in this epoch.</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>
+    /// FENCE.I (local or remote). Writes are tracked by page, but a store from another hart that raced with a
+    /// page becoming code could slip by; the guest's FENCE.I after such a store makes every block recheck.
+    /// Blocks that still match stay, compiled code included.
+    /// </summary>
+    public void Revalidate() => Epoch++;
+
+    /// <summary>Forgets every block (a restored snapshot).</summary>
     public void Clear() => Array.Clear(blocks);
 }

@@ -72,6 +72,14 @@ public static unsafe class BlockTranslator
             exit = il.DefineLabel();
             fault = il.DefineLabel();
 
+            // A call without a hart only forces RyuJIT to compile the method (see BackgroundCompiler).
+            var run = il.DefineLabel();
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Brtrue, run);
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Ret);
+            il.MarkLabel(run);
+
             for (int i = 1; i < 32; i++)
             {
                 if (reg[i] is null)

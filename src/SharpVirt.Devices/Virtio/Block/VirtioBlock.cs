@@ -313,6 +313,7 @@ public sealed unsafe class VirtioBlock : IVirtioDevice
             while (cursor.Next(IoChunk, out ulong gpa, out int n))
             {
                 _disk.ReadAt(offset, GuestSpan(chain.Memory, gpa, n));
+                chain.Memory.NoteWritten(gpa, (ulong)n);
                 offset += (ulong)n;
             }
             return Req.StatusOk;

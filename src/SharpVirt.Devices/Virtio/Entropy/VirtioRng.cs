@@ -101,6 +101,7 @@ public sealed unsafe class VirtioRng : IVirtioDevice
                 break;
             }
             RandomNumberGenerator.Fill(new Span<byte>(p, n));
+            ctx.Memory.NoteWritten(s.Address, (ulong)n);
             done += n;
         }
         Interlocked.Add(ref _bytesProvided, done);
