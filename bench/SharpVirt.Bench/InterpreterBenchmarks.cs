@@ -57,5 +57,5 @@ public class InterpreterBenchmarks
 
     /// <summary>Translating a 28-instruction block to a .NET method (IL emission and the .NET JIT).</summary>
     [Benchmark]
-    public BlockFunction TranslateBlock() => BlockTranslator.Compile(block, IntegerLoop.RamBase);
+    public BlockFunction TranslateBlock() => BlockTranslator.Compile(block, IntegerLoop.RamBase, translated.Hart);
 }

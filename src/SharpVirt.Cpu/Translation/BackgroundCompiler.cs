@@ -1,33 +1,64 @@
-using System.Collections.Concurrent;
 using SharpVirt.Cpu.Decoders;
 
 namespace SharpVirt.Cpu.Translation;
 
 /// <summary>
 /// Compiles hot blocks on a background thread, so a vCPU keeps interpreting instead of waiting for
-/// RyuJIT; the block's function appears once ready. One thread serves every hart of the process.
+/// RyuJIT; the block's function appears once ready. One thread serves every hart of the process and
+/// takes the hottest waiting block first (blocks go on counting their runs while they wait), so a hot
+/// loop does not wait behind a queue of lukewarm code.
 /// </summary>
 public static unsafe class BackgroundCompiler
 {
-    private static readonly BlockingCollection<(Block Block, DecodedInsn[] Insns, ulong Pc)> Queue = new(boundedCapacity: 8192);
+    public const int Capacity = 8192;
+
+    private static readonly List<(Hart Hart, Block Block, DecodedInsn[] Insns, ulong Pc)> Waiting = [];
+    private static readonly SemaphoreSlim Ready = new(0);
     private static int started;
 
-    /// <summary>Queues a block; false when the queue is full (the caller compiles it itself).</summary>
-    public static bool TryEnqueue(Block block, DecodedInsn[] insns, ulong pc)
+    /// <summary>Queues a block; false when the queue is full (the caller tries again later).</summary>
+    public static bool TryEnqueue(Hart hart, Block block, DecodedInsn[] insns, ulong pc)
     {
         if (Interlocked.Exchange(ref started, 1) == 0)
             new Thread(Loop) { IsBackground = true, Name = "jit", Priority = ThreadPriority.BelowNormal }.Start();
-        return Queue.TryAdd((block, insns, pc));
+        lock (Waiting)
+        {
+            if (Waiting.Count >= Capacity)
+                return false;
+            Waiting.Add((hart, block, insns, pc));
+        }
+        Ready.Release();
+        return true;
+    }
+
+    /// <summary>Removes and returns the waiting block with the most runs.</summary>
+    private static (Hart Hart, Block Block, DecodedInsn[] Insns, ulong Pc) TakeHottest()
+    {
+        lock (Waiting)
+        {
+            int best = 0;
+            for (int i = 1; i < Waiting.Count; i++)
+                if (Waiting[i].Block.Heat > Waiting[best].Block.Heat)
+                    best = i;
+            var job = Waiting[best];
+            Waiting[best] = Waiting[^1];
+            Waiting.RemoveAt(Waiting.Count - 1);
+            return job;
+        }
     }
 
     private static void Loop()
     {
-        foreach (var (block, insns, pc) in Queue.GetConsumingEnumerable())
+        while (true)
         {
-            var function = BlockTranslator.Compile(insns, pc);
+            Ready.Wait();
+            var (hart, block, insns, pc) = TakeHottest();
+            if (!block.PageUnchanged)
+                continue; // replaced since: nobody runs it
+            var function = BlockTranslator.Compile(insns, pc, hart);
             // A DynamicMethod is only compiled to machine code at its first call: make that call here, with
-            // no hart (the block returns at once), so the vCPU thread never waits for RyuJIT.
-            function(null!, null, 0);
+            // no registers (the block returns at once), so the vCPU thread never waits for RyuJIT.
+            function(null, 0);
             Volatile.Write(ref block.Function, function);
         }
     }

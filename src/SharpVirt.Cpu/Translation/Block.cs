@@ -2,8 +2,11 @@ using SharpVirt.Cpu.Decoders;
 
 namespace SharpVirt.Cpu.Translation;
 
-/// <summary>Compiled guest code: runs the block from its first instruction and returns how many instructions retired.</summary>
-public unsafe delegate int BlockFunction(Hart hart, ulong* x, ulong pc);
+/// <summary>
+/// Compiled guest code, bound to its hart: runs the block from its first instruction and returns how many
+/// instructions retired. With <c>x</c> null it returns 0 at once (a call that only makes RyuJIT compile it).
+/// </summary>
+public unsafe delegate int BlockFunction(ulong* x, ulong pc);
 
 /// <summary>
 /// A block of guest code, keyed by the host address of its first instruction (which names one guest-physical
@@ -19,6 +22,7 @@ public sealed unsafe class Block
         this.pageState = pageState;
         this.generation = generation;
         Insns = insns;
+        Count = insns.Length;
         code = new ReadOnlySpan<byte>((void*)host, length).ToArray();
         checkedEpoch = epoch;
     }
@@ -28,14 +32,20 @@ public sealed unsafe class Block
     /// <summary>The decoded instructions, for the interpreter; empty when the first one crosses the page end.</summary>
     public DecodedInsn[] Insns { get; }
 
+    /// <summary>Insns.Length, kept here so the dispatcher need not touch the array.</summary>
+    public readonly int Count;
+
     private readonly int* pageState;
     private readonly int generation;
     /// <summary>The bytes decoded, and the FENCE.I epoch in which they last matched memory.</summary>
     private readonly byte[] code;
     private int checkedEpoch;
 
-    /// <summary>Runs counted before the block is hot enough to compile.</summary>
+    /// <summary>Runs counted until the block is compiled (the background compiler takes the hottest first).</summary>
     public int Heat;
+
+    /// <summary>Compiled, waiting to be, or with nothing to compile: not queued again.</summary>
+    public bool Queued;
 
     /// <summary>Null until compiled (and for ever when the block starts with an instruction the translator does not take).</summary>
     public BlockFunction? Function;
@@ -47,7 +57,10 @@ public sealed unsafe class Block
     public Block? Next0, Next1;
 
     /// <summary>False once the page was written after the block was built, or its bytes changed before a FENCE.I.</summary>
-    public bool IsCurrent(int epoch) => Volatile.Read(ref *pageState) == generation && (checkedEpoch == epoch || Recheck(epoch));
+    public bool IsCurrent(int epoch) => PageUnchanged && (checkedEpoch == epoch || Recheck(epoch));
+
+    /// <summary>False once the page was written after the block was built.</summary>
+    public bool PageUnchanged => Volatile.Read(ref *pageState) == generation;
 
     private bool Recheck(int epoch)
     {

@@ -37,11 +37,13 @@ public static unsafe class BlockTranslator
 
     private static bool IsBranch(Op op) => op is >= Op.Beq and <= Op.Bgeu;
 
-    public static BlockFunction Compile(IReadOnlyList<DecodedInsn> insns, ulong startPc)
+    /// <summary>Compiles <paramref name="insns"/> (starting at guest PC <paramref name="startPc"/>) into a function bound to <paramref name="hart"/>.</summary>
+    public static BlockFunction Compile(IReadOnlyList<DecodedInsn> insns, ulong startPc, Hart hart)
     {
         var method = new DynamicMethod($"block_{startPc:x}", typeof(int), [typeof(Hart), typeof(ulong*), typeof(ulong)], typeof(Hart).Module, skipVisibility: true);
         new Emitter(method.GetILGenerator(), insns).Emit();
-        return method.CreateDelegate<BlockFunction>();
+        // Bound to the hart (a closed delegate): a call needs no argument-shuffling thunk.
+        return method.CreateDelegate<BlockFunction>(hart);
     }
 
     private sealed class Emitter(ILGenerator il, IReadOnlyList<DecodedInsn> insns)
@@ -72,9 +74,9 @@ public static unsafe class BlockTranslator
             exit = il.DefineLabel();
             fault = il.DefineLabel();
 
-            // A call without a hart only forces RyuJIT to compile the method (see BackgroundCompiler).
+            // A call without registers only forces RyuJIT to compile the method (see BackgroundCompiler).
             var run = il.DefineLabel();
-            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldarg_1);
             il.Emit(OpCodes.Brtrue, run);
             il.Emit(OpCodes.Ldc_I4_0);
             il.Emit(OpCodes.Ret);

@@ -48,13 +48,13 @@ public sealed unsafe partial class Hart
             blocks.Store(block);
         }
         var function = Volatile.Read(ref block.Function);
-        if (function == null || block.Insns.Length > budget)
+        if (function == null || block.Count > budget)
         {
-            if (JitEnabled && block.Heat >= 0 && ++block.Heat >= HotThreshold)
+            if (JitEnabled && function == null && ++block.Heat >= HotThreshold && !block.Queued)
                 function = Compile(block, pc);
-            if (function == null || block.Insns.Length > budget)
+            if (function == null || block.Count > budget)
             {
-                decoded = block.Insns.Length > 0 ? block.Insns : null;
+                decoded = block.Count > 0 ? block.Insns : null;
                 return -1;
             }
         }
@@ -62,14 +62,14 @@ public sealed unsafe partial class Hart
         int total = 0;
         while (true)
         {
-            total += function(this, x, pc);
+            total += function(x, pc);
             ulong next = Pc;
             // Chain only within the page (same translation) and while nothing trapped.
             if (total >= budget || TrapCount != traps || ((next ^ pc) & ~0xfffUL) != 0)
                 break;
             var successor = FindSuccessor(block, block.Host + (nint)(next - pc));
             if (successor == null || (function = Volatile.Read(ref successor.Function)) == null || !successor.IsCurrent(epoch)
-                || successor.Insns.Length > budget - total)
+                || successor.Count > budget - total)
             {
                 break;
             }
@@ -131,8 +131,7 @@ public sealed unsafe partial class Hart
     /// <summary>Compiles the translatable prefix of a hot block (on the background thread when it has room).</summary>
     private BlockFunction? Compile(Block block, ulong pc)
     {
-        // Heat int.MinValue: compiled, queued, or nothing to compile here; never again.
-        block.Heat = int.MinValue;
+        block.Queued = true;
         var insns = block.Insns;
         int n = insns.Length > 0 && !BlockTranslator.CanTranslate(insns[^1].Op) ? insns.Length - 1 : insns.Length;
         if (n == 0)
@@ -140,9 +139,12 @@ public sealed unsafe partial class Hart
         BlocksCompiled++;
         // A threshold of 1 (tests) compiles at once, so every run is covered deterministically.
         if (HotThreshold <= 1)
-            return block.Function = BlockTranslator.Compile(insns[..n], pc);
-        if (!BackgroundCompiler.TryEnqueue(block, insns[..n], pc))
-            block.Heat = 0; // the queue is full: try again later
+            return block.Function = BlockTranslator.Compile(insns[..n], pc, this);
+        if (!BackgroundCompiler.TryEnqueue(this, block, insns[..n], pc))
+        {
+            block.Queued = false; // the queue is full: try again later
+            block.Heat = 0;
+        }
         return null;
     }
 }
