@@ -1,20 +1,50 @@
 namespace SharpVirt.Cpu.Translation;
 
-/// <summary>A direct-mapped cache of blocks by host address (one guest-physical address), so that new page tables or SFENCE.VMA keep it.</summary>
+/// <summary>
+/// Blocks by host address (one guest-physical address), so that new page tables or SFENCE.VMA keep them: a
+/// two-way set-associative table, and behind it every compiled block it pushed out, so that a collision
+/// costs a decode at most, never a recompilation.
+/// </summary>
 public sealed class BlockCache
 {
-    public const int Bits = 15, Size = 1 << Bits;
+    public const int Bits = 16, Size = 1 << Bits;
     private readonly Block?[] blocks = new Block?[Size];
+    private readonly Dictionary<nint, Block> evictedCompiled = [];
 
-    public static int IndexOf(nint host) => (int)(((ulong)host >> 1) * 0x9E3779B97F4A7C15UL >> (64 - Bits));
+    /// <summary>The first of the two slots of the set for <paramref name="host"/> (the other is the next one).</summary>
+    public static int IndexOf(nint host) => (int)(((ulong)host >> 1) * 0x9E3779B97F4A7C15UL >> (64 - Bits)) & ~1;
 
     public Block? Find(nint host)
     {
-        var b = blocks[IndexOf(host)];
-        return b != null && b.Host == host ? b : null;
+        int i = IndexOf(host);
+        var b = blocks[i];
+        if (b != null && b.Host == host)
+            return b;
+        b = blocks[i + 1];
+        if (b != null && b.Host == host)
+            return b;
+        if (evictedCompiled.Count == 0 || !evictedCompiled.Remove(host, out b))
+            return null;
+        Store(b);
+        return b;
     }
 
-    public void Store(Block block) => blocks[IndexOf(block.Host)] = block;
+    /// <summary>Puts <paramref name="block"/> first in its set, the set's other block second; the block pushed out, if compiled, is kept aside.</summary>
+    public void Store(Block block)
+    {
+        int i = IndexOf(block.Host);
+        var first = blocks[i];
+        if (first == null || first.Host == block.Host)
+        {
+            blocks[i] = block;
+            return;
+        }
+        var second = blocks[i + 1];
+        if (second != null && second.Host != block.Host && second.Function != null)
+            evictedCompiled[second.Host] = second;
+        blocks[i + 1] = first;
+        blocks[i] = block;
+    }
 
     /// <summary>Raised by FENCE.I: each block compares its bytes with memory once before its next run in this epoch.</summary>
     public int Epoch { get; private set; }
@@ -27,5 +57,9 @@ public sealed class BlockCache
     public void Revalidate() => Epoch++;
 
     /// <summary>Forgets every block (a restored snapshot).</summary>
-    public void Clear() => Array.Clear(blocks);
+    public void Clear()
+    {
+        Array.Clear(blocks);
+        evictedCompiled.Clear();
+    }
 }
