@@ -55,11 +55,17 @@ public static unsafe class BackgroundCompiler
             var (hart, block, insns, pc) = TakeHottest();
             if (!block.PageUnchanged)
                 continue; // replaced since: nobody runs it
-            var function = BlockTranslator.Compile(insns, pc, hart);
-            // A DynamicMethod is only compiled to machine code at its first call: make that call here, with
-            // no registers (the block returns at once), so the vCPU thread never waits for RyuJIT.
-            function(null, 0);
-            Volatile.Write(ref block.Function, function);
+            // Another hart may have compiled the same code meanwhile.
+            var method = CompiledCode.Find(block.Code);
+            if (method == null)
+            {
+                method = BlockTranslator.Emit(insns, pc);
+                // A DynamicMethod is only compiled to machine code at its first call: make that call here,
+                // with no registers (the block returns at once), so the vCPU thread never waits for RyuJIT.
+                BlockTranslator.Bind(method, hart)(null, 0);
+                CompiledCode.Add(block.Code, method);
+            }
+            Volatile.Write(ref block.Function, BlockTranslator.Bind(method, hart));
         }
     }
 }

@@ -59,6 +59,9 @@ public sealed unsafe class Block
     /// <summary>False once the page was written after the block was built, or its bytes changed before a FENCE.I.</summary>
     public bool IsCurrent(int epoch) => PageUnchanged && (checkedEpoch == epoch || Recheck(epoch));
 
+    /// <summary>The guest code bytes the block was decoded from.</summary>
+    public byte[] Code => code;
+
     /// <summary>False once the page was written after the block was built.</summary>
     public bool PageUnchanged => Volatile.Read(ref *pageState) == generation;
 

@@ -38,13 +38,18 @@ public static unsafe class BlockTranslator
     private static bool IsBranch(Op op) => op is >= Op.Beq and <= Op.Bgeu;
 
     /// <summary>Compiles <paramref name="insns"/> (starting at guest PC <paramref name="startPc"/>) into a function bound to <paramref name="hart"/>.</summary>
-    public static BlockFunction Compile(IReadOnlyList<DecodedInsn> insns, ulong startPc, Hart hart)
+    public static BlockFunction Compile(IReadOnlyList<DecodedInsn> insns, ulong startPc, Hart hart) => Bind(Emit(insns, startPc), hart);
+
+    /// <summary>The method for <paramref name="insns"/>: (hart, x, pc) -> instructions retired. RyuJIT compiles it at its first call.</summary>
+    public static DynamicMethod Emit(IReadOnlyList<DecodedInsn> insns, ulong startPc)
     {
         var method = new DynamicMethod($"block_{startPc:x}", typeof(int), [typeof(Hart), typeof(ulong*), typeof(ulong)], typeof(Hart).Module, skipVisibility: true);
         new Emitter(method.GetILGenerator(), insns).Emit();
-        // Bound to the hart (a closed delegate): a call needs no argument-shuffling thunk.
-        return method.CreateDelegate<BlockFunction>(hart);
+        return method;
     }
+
+    /// <summary>Binds a block method to <paramref name="hart"/> (a closed delegate: a call needs no argument-shuffling thunk).</summary>
+    public static BlockFunction Bind(DynamicMethod method, Hart hart) => method.CreateDelegate<BlockFunction>(hart);
 
     private sealed class Emitter(ILGenerator il, IReadOnlyList<DecodedInsn> insns)
     {

@@ -125,7 +125,21 @@ public sealed unsafe partial class Hart
             if (!BlockTranslator.CanTranslate(d.Op) || BlockTranslator.EndsBlock(d.Op))
                 break;
         }
-        return new Block(host, state, generation, insns[..count].ToArray(), offset, blocks.Epoch);
+        var block = new Block(host, state, generation, insns[..count].ToArray(), offset, blocks.Epoch);
+        if (JitEnabled && count > 0)
+            TryAdopt(block);
+        return block;
+    }
+
+    /// <summary>Binds the method compiled from the same bytes (by any hart), if there is one.</summary>
+    private bool TryAdopt(Block block)
+    {
+        if (CompiledCode.Find(block.Code) is not { } method)
+            return false;
+        block.Queued = true;
+        block.Function = BlockTranslator.Bind(method, this);
+        BlocksCompiled++;
+        return true;
     }
 
     /// <summary>Compiles the translatable prefix of a hot block (on the background thread when it has room).</summary>
@@ -136,10 +150,17 @@ public sealed unsafe partial class Hart
         int n = insns.Length > 0 && !BlockTranslator.CanTranslate(insns[^1].Op) ? insns.Length - 1 : insns.Length;
         if (n == 0)
             return null;
+        if (TryAdopt(block))
+            return block.Function;
         BlocksCompiled++;
         // A threshold of 1 (tests) compiles at once, so every run is covered deterministically.
         if (HotThreshold <= 1)
-            return block.Function = BlockTranslator.Compile(insns[..n], pc, this);
+        {
+            var method = BlockTranslator.Emit(insns[..n], pc);
+            block.Function = BlockTranslator.Bind(method, this);
+            CompiledCode.Add(block.Code, method);
+            return block.Function;
+        }
         if (!BackgroundCompiler.TryEnqueue(this, block, insns[..n], pc))
         {
             block.Queued = false; // the queue is full: try again later
