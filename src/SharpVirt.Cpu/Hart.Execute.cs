@@ -7,17 +7,17 @@ using SharpVirt.Cpu.Translation;
 
 namespace SharpVirt.Cpu;
 
-/// <summary>The interpreter: fetch, a decode cache keyed by the instruction bits, and one switch over <see cref="Op"/>.</summary>
+/// <summary>The interpreter: one switch over <see cref="Op"/>, fed from decoded blocks, or where there is none from a fetch and a decode cache keyed by the instruction bits.</summary>
 public sealed unsafe partial class Hart
 {
+    /// <summary>PAUSE is FENCE with pred = W, succ = 0 (Zihintpause).</summary>
+    private const uint PauseEncoding = 0x0100000f;
+
     /// <summary>
     /// Executes up to <paramref name="budget"/> instructions. Returns early (with <paramref name="exited"/>
     /// false) after anything that may change which interrupt is deliverable, so <see cref="Run"/> re-polls.
     /// The result is the budget used: instructions retired plus one for a trap.
     /// </summary>
-    /// <summary>PAUSE is FENCE with pred = W, succ = 0 (Zihintpause).</summary>
-    private const uint PauseEncoding = 0x0100000f;
-
     private int Execute(int budget, out ExitReason reason, out bool exited)
     {
         ulong* x = this.x;
