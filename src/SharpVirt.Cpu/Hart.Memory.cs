@@ -94,17 +94,22 @@ public sealed unsafe partial class Hart
         TlbEntry* e = storeTlb + ((va >> 12) & Tlb.Mask);
         if (e->Tag == (va & ~0xfffUL) && (int)(va & 0xfff) <= 0x1000 - size)
         {
-            byte* p = (byte*)(va + (ulong)e->Addend);
-            switch (size)
-            {
-                case 1: *p = (byte)value; break;
-                case 2: Unsafe.WriteUnaligned(p, (ushort)value); break;
-                case 4: Unsafe.WriteUnaligned(p, (uint)value); break;
-                default: Unsafe.WriteUnaligned(p, value); break;
-            }
+            Store((byte*)(va + (ulong)e->Addend), size, value);
             return true;
         }
         return WriteSlow(va, size, value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(byte* p, int size, ulong value)
+    {
+        switch (size)
+        {
+            case 1: *p = (byte)value; break;
+            case 2: Unsafe.WriteUnaligned(p, (ushort)value); break;
+            case 4: Unsafe.WriteUnaligned(p, (uint)value); break;
+            default: Unsafe.WriteUnaligned(p, value); break;
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -160,14 +165,7 @@ public sealed unsafe partial class Hart
             if (FillStoreEntry(va, page))
                 return Write(va, size, value);
             // A page holding translated code: write it here, then make that code stale.
-            byte* p = page + (va & 0xfff);
-            switch (size)
-            {
-                case 1: *p = (byte)value; break;
-                case 2: Unsafe.WriteUnaligned(p, (ushort)value); break;
-                case 4: Unsafe.WriteUnaligned(p, (uint)value); break;
-                default: Unsafe.WriteUnaligned(p, value); break;
-            }
+            Store(page + (va & 0xfff), size, value);
             CodePages.Written(CodeStateOf(page));
             return true;
         }
@@ -178,10 +176,11 @@ public sealed unsafe partial class Hart
         return true;
     }
 
-    private int* CodeStateOf(byte* page)
+    /// <summary>The code-page state word of the RAM page holding host address <paramref name="host"/>.</summary>
+    private int* CodeStateOf(byte* host)
     {
-        var slot = memory.FindSlotByHost(page)!;
-        return slot.Code.StateOf((ulong)(page - slot.Host));
+        var slot = memory.FindSlotByHost(host)!;
+        return slot.Code.StateOf((ulong)(host - slot.Host));
     }
 
     /// <summary>

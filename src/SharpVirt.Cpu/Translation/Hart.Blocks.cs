@@ -48,15 +48,12 @@ public sealed unsafe partial class Hart
             blocks.Store(block);
         }
         var function = Volatile.Read(ref block.Function);
+        if (function == null && JitEnabled && ++block.Heat >= HotThreshold && !block.Queued)
+            function = Compile(block, pc);
         if (function == null || block.Count > budget)
         {
-            if (JitEnabled && function == null && ++block.Heat >= HotThreshold && !block.Queued)
-                function = Compile(block, pc);
-            if (function == null || block.Count > budget)
-            {
-                decoded = block.Count > 0 ? block.Insns : null;
-                return -1;
-            }
+            decoded = block.Count > 0 ? block.Insns : null;
+            return -1;
         }
         ulong traps = TrapCount;
         int total = 0;
@@ -103,8 +100,7 @@ public sealed unsafe partial class Hart
     private Block Decode(ulong pc, nint host)
     {
         // Protect the page before reading it: a write from now on makes this block stale.
-        var slot = memory.FindSlotByHost((byte*)host)!;
-        int* state = slot.Code.StateOf((ulong)((byte*)host - slot.Host));
+        int* state = CodeStateOf((byte*)host);
         int generation = CodePages.Protect(state, out bool newlyProtected);
         if (newlyProtected)
             memory.OnCodePageProtected((byte*)(host & ~0xfff));
