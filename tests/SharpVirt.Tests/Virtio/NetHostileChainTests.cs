@@ -127,7 +127,7 @@ public sealed class NetHostileChainTests : IDisposable
     {
         _guest.Tx.SetAvailIdx(1000); // far more than the queue size ahead
         _guest.Tx.Kick();
-        VirtioTestDriver.WaitUntil(() => (_guest.Driver.Status & DeviceStatus.DeviceNeedsReset) != 0);
+        _guest.Driver.WaitNeedsResetInterrupt();
         Assert.Equal(R.InterruptConfigChange, _guest.Driver.AckInterrupt() & R.InterruptConfigChange);
         Assert.Equal(0, _backend.Sent.Count);
 

@@ -60,7 +60,7 @@ public class VirtioRngTests : IDisposable
         TestVirtQueue q = _driver.Queues[0];
         q.Add((0x1000, 64, true)); // not RAM
         q.Kick();
-        VirtioTestDriver.WaitUntil(() => (_driver.Status & DeviceStatus.DeviceNeedsReset) != 0);
+        _driver.WaitNeedsResetInterrupt();
         Assert.Equal(R.InterruptConfigChange, _driver.AckInterrupt());
         Assert.Equal(0, q.UsedIdx);
 

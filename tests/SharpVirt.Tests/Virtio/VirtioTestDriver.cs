@@ -152,6 +152,13 @@ internal sealed class VirtioTestDriver : IDisposable
         Assert.Equal(DeviceStatus.Acknowledge | DeviceStatus.Driver | DeviceStatus.FeaturesOk | DeviceStatus.DriverOk, Status);
     }
 
+    /// <summary>
+    /// Waits for DEVICE_NEEDS_RESET and the configuration-change interrupt that follows it
+    /// (the device sets the status bit first, so the status alone can be seen before the interrupt).
+    /// </summary>
+    public void WaitNeedsResetInterrupt() => WaitUntil(() =>
+        (Status & DeviceStatus.DeviceNeedsReset) != 0 && (Reg(R.InterruptStatus) & R.InterruptConfigChange) != 0);
+
     /// <summary>Reads InterruptStatus and acknowledges it, as vm_interrupt does.</summary>
     public uint AckInterrupt()
     {
