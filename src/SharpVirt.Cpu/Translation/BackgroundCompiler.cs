@@ -1,5 +1,3 @@
-using SharpVirt.Cpu.Decoders;
-
 namespace SharpVirt.Cpu.Translation;
 
 /// <summary>
@@ -12,12 +10,15 @@ public static unsafe class BackgroundCompiler
 {
     public const int Capacity = 8192;
 
-    private static readonly List<(Hart Hart, Block Block, DecodedInsn[] Insns, ulong Pc)> Waiting = [];
+    /// <summary>A region to compile for <paramref name="Block"/> of <paramref name="Hart"/>, from guest bytes <paramref name="Code"/> (see <see cref="CompiledRegion"/>).</summary>
+    public sealed record Job(Hart Hart, Block Block, List<Segment> Segments, ulong Pc, int Start, byte[] Code);
+
+    private static readonly List<Job> Waiting = [];
     private static readonly SemaphoreSlim Ready = new(0);
     private static int started;
 
     /// <summary>Queues a block; false when the queue is full (the caller tries again later).</summary>
-    public static bool TryEnqueue(Hart hart, Block block, DecodedInsn[] insns, ulong pc)
+    public static bool TryEnqueue(Job job)
     {
         if (Interlocked.Exchange(ref started, 1) == 0)
             new Thread(Loop) { IsBackground = true, Name = "jit", Priority = ThreadPriority.BelowNormal }.Start();
@@ -25,14 +26,14 @@ public static unsafe class BackgroundCompiler
         {
             if (Waiting.Count >= Capacity)
                 return false;
-            Waiting.Add((hart, block, insns, pc));
+            Waiting.Add(job);
         }
         Ready.Release();
         return true;
     }
 
     /// <summary>Removes and returns the waiting block with the most runs.</summary>
-    private static (Hart Hart, Block Block, DecodedInsn[] Insns, ulong Pc) TakeHottest()
+    private static Job TakeHottest()
     {
         lock (Waiting)
         {
@@ -52,20 +53,21 @@ public static unsafe class BackgroundCompiler
         while (true)
         {
             Ready.Wait();
-            var (hart, block, insns, pc) = TakeHottest();
+            var job = TakeHottest();
+            var block = job.Block;
             if (!block.PageUnchanged)
                 continue; // replaced since: nobody runs it
             // Another hart may have compiled the same code meanwhile.
-            var method = CompiledCode.Find(block.Code);
-            if (method == null)
+            var region = job.Hart.Translations.Find(block.Code);
+            if (region == null || region.Start != job.Start || !region.Code.AsSpan().SequenceEqual(job.Code))
             {
-                method = BlockTranslator.Emit(insns, pc);
+                region = new CompiledRegion(BlockTranslator.Emit(job.Segments, job.Pc), job.Start, job.Code);
                 // A DynamicMethod is only compiled to machine code at its first call: make that call here,
                 // with no registers (the block returns at once), so the vCPU thread never waits for RyuJIT.
-                BlockTranslator.Bind(method, hart)(null, 0);
-                CompiledCode.Add(block.Code, method);
+                BlockTranslator.Bind(region.Method, job.Hart)(null, 0, 0);
+                job.Hart.Translations.Add(block.Code, region);
             }
-            Volatile.Write(ref block.Function, BlockTranslator.Bind(method, hart));
+            Volatile.Write(ref block.Function, BlockTranslator.Bind(region.Method, job.Hart));
         }
     }
 }

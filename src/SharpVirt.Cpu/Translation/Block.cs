@@ -3,10 +3,11 @@ using SharpVirt.Cpu.Decoders;
 namespace SharpVirt.Cpu.Translation;
 
 /// <summary>
-/// Compiled guest code, bound to its hart: runs the block from its first instruction and returns how many
+/// Compiled guest code, bound to its hart: runs the block from its first instruction (and the blocks of its
+/// region after it, while fewer than <c>budget</c> instructions have retired) and returns how many
 /// instructions retired. With <c>x</c> null it returns 0 at once (a call that only makes RyuJIT compile it).
 /// </summary>
-public unsafe delegate int BlockFunction(ulong* x, ulong pc);
+public unsafe delegate int BlockFunction(ulong* x, ulong pc, int budget);
 
 /// <summary>
 /// A block of guest code, keyed by the host address of its first instruction (which names one guest-physical
@@ -24,6 +25,8 @@ public sealed unsafe class Block
         Insns = insns;
         Count = insns.Length;
         code = new ReadOnlySpan<byte>((void*)host, length).ToArray();
+        checkHost = host;
+        checkCode = code;
         checkedEpoch = epoch;
     }
 
@@ -37,8 +40,11 @@ public sealed unsafe class Block
 
     private readonly int* pageState;
     private readonly int generation;
-    /// <summary>The bytes decoded, and the FENCE.I epoch in which they last matched memory.</summary>
+    /// <summary>The bytes decoded.</summary>
     private readonly byte[] code;
+    /// <summary>The bytes the block's code depends on (its region's, once compiled), and the FENCE.I epoch in which they last matched memory.</summary>
+    private nint checkHost;
+    private byte[] checkCode;
     private int checkedEpoch;
 
     /// <summary>Runs counted until the block is compiled (the background compiler takes the hottest first).</summary>
@@ -62,12 +68,19 @@ public sealed unsafe class Block
     /// <summary>The guest code bytes the block was decoded from.</summary>
     public byte[] Code => code;
 
+    /// <summary>Makes a FENCE.I check <paramref name="bytes"/> at <paramref name="host"/> (a compiled region's) instead of the block's own.</summary>
+    public void Cover(nint host, byte[] bytes)
+    {
+        checkHost = host;
+        checkCode = bytes;
+    }
+
     /// <summary>False once the page was written after the block was built.</summary>
     public bool PageUnchanged => Volatile.Read(ref *pageState) == generation;
 
     private bool Recheck(int epoch)
     {
-        if (!new ReadOnlySpan<byte>((void*)Host, code.Length).SequenceEqual(code))
+        if (!new ReadOnlySpan<byte>((void*)checkHost, checkCode.Length).SequenceEqual(checkCode))
             return false;
         checkedEpoch = epoch;
         return true;

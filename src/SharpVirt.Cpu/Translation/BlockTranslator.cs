@@ -6,18 +6,17 @@ using SharpVirt.Cpu.Mmu;
 namespace SharpVirt.Cpu.Translation;
 
 /// <summary>
-/// Translates a run of decoded guest instructions into a .NET <see cref="DynamicMethod"/>. Guest registers
-/// live in IL locals (RyuJIT assigns host registers) and are written back at every exit. Loads and stores
-/// inline the TLB hit and call the hart's slow path on a miss; a fault writes back, points the hart at the
-/// faulting instruction and raises the trap, so exceptions stay precise. The code is position independent:
-/// the block's virtual PC is an argument, since one physical page can be mapped at several addresses.
+/// Translates a region (a hot block and the blocks it reaches on its page, see <see cref="Segment"/>) into a
+/// .NET <see cref="DynamicMethod"/>. Guest registers live in IL locals (RyuJIT assigns host registers) and
+/// are written back at every exit. A jump to another block of the region is an IL branch: blocks on one page
+/// are chained inside the method, until the caller's budget runs out. Loads and stores inline the TLB hit
+/// and call the hart's slow path on a miss; a fault writes back, points the hart at the faulting instruction
+/// and raises the trap, so exceptions stay precise. The code is position independent: the region's virtual
+/// PC is an argument, since one physical page can be mapped at several addresses.
 /// </summary>
 public static unsafe class BlockTranslator
 {
     public const int MaxInstructions = 64;
-
-    /// <summary>A loop that jumps back to its own start runs at most this many instructions before leaving to poll interrupts.</summary>
-    public const int LoopBudget = 2048;
 
     private const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
     private static readonly FieldInfo LoadTlb = typeof(Hart).GetField("loadTlb", Private)!;
@@ -35,32 +34,38 @@ public static unsafe class BlockTranslator
     /// <summary>Ends a block after this instruction. A conditional branch does not: when not taken, the block goes on (a superblock).</summary>
     public static bool EndsBlock(Op op) => op is Op.Jal or Op.Jalr;
 
-    private static bool IsBranch(Op op) => op is >= Op.Beq and <= Op.Bgeu;
+    public static bool IsBranch(Op op) => op is >= Op.Beq and <= Op.Bgeu;
 
     /// <summary>Compiles <paramref name="insns"/> (starting at guest PC <paramref name="startPc"/>) into a function bound to <paramref name="hart"/>.</summary>
-    public static BlockFunction Compile(IReadOnlyList<DecodedInsn> insns, ulong startPc, Hart hart) => Bind(Emit(insns, startPc), hart);
+    public static BlockFunction Compile(DecodedInsn[] insns, ulong startPc, Hart hart) => Bind(Emit([new Segment(0, insns)], startPc), hart);
 
-    /// <summary>The method for <paramref name="insns"/>: (hart, x, pc) -> instructions retired. RyuJIT compiles it at its first call.</summary>
-    public static DynamicMethod Emit(IReadOnlyList<DecodedInsn> insns, ulong startPc)
+    /// <summary>
+    /// The method for a region whose first segment starts at offset 0 and guest PC <paramref name="startPc"/>:
+    /// (hart, x, pc, budget) -> instructions retired. RyuJIT compiles it at its first call.
+    /// </summary>
+    public static DynamicMethod Emit(IReadOnlyList<Segment> segments, ulong startPc)
     {
-        var method = new DynamicMethod($"block_{startPc:x}", typeof(int), [typeof(Hart), typeof(ulong*), typeof(ulong)], typeof(Hart).Module, skipVisibility: true);
-        new Emitter(method.GetILGenerator(), insns).Emit();
+        var method = new DynamicMethod($"block_{startPc:x}", typeof(int), [typeof(Hart), typeof(ulong*), typeof(ulong), typeof(int)], typeof(Hart).Module, skipVisibility: true);
+        new Emitter(method.GetILGenerator(), segments).Emit();
         return method;
     }
 
     /// <summary>Binds a block method to <paramref name="hart"/> (a closed delegate: a call needs no argument-shuffling thunk).</summary>
     public static BlockFunction Bind(DynamicMethod method, Hart hart) => method.CreateDelegate<BlockFunction>(hart);
 
-    private sealed class Emitter(ILGenerator il, IReadOnlyList<DecodedInsn> insns)
+    private sealed class Emitter(ILGenerator il, IReadOnlyList<Segment> segments)
     {
         private readonly LocalBuilder?[] reg = new LocalBuilder?[32];
         private readonly bool[] written = new bool[32];
-        private LocalBuilder addr = null!, value = null!, entry = null!, nextOffset = null!, retired = null!, loopRetired = null!;
+        /// <summary>The label of each segment's first instruction, by its offset from the region's PC.</summary>
+        private readonly Dictionary<long, Label> heads = [];
+        // retired: instructions of the current segment at an exit; done: those of the segments already left.
+        private LocalBuilder addr = null!, value = null!, entry = null!, nextOffset = null!, retired = null!, done = null!;
         private Label exit, fault;
 
         public void Emit()
         {
-            foreach (var d in insns)
+            foreach (var d in segments.SelectMany(s => s.Insns))
             {
                 Use(d.Rs1);
                 Use(d.Rs2);
@@ -75,7 +80,7 @@ public static unsafe class BlockTranslator
             entry = il.DeclareLocal(typeof(nint));
             nextOffset = il.DeclareLocal(typeof(long));
             retired = il.DeclareLocal(typeof(int));
-            loopRetired = il.DeclareLocal(typeof(int));
+            done = il.DeclareLocal(typeof(int));
             exit = il.DefineLabel();
             fault = il.DefineLabel();
 
@@ -97,19 +102,21 @@ public static unsafe class BlockTranslator
                 il.Emit(OpCodes.Ldind_I8);
                 il.Emit(OpCodes.Stloc, reg[i]!);
             }
-            var start = il.DefineLabel();
-            il.MarkLabel(start);
-
-            bool hasStores = insns.Any(d => d.Op is Op.Sb or Op.Sh or Op.Sw or Op.Sd);
-            long offset = 0;
-            for (int k = 0; k < insns.Count; k++)
+            foreach (var segment in segments)
+                heads.TryAdd(segment.Offset, il.DefineLabel());
+            foreach (var segment in segments)
             {
-                var d = insns[k];
-                EmitInstruction(d, k, offset, start, loopAllowed: !hasStores, last: k == insns.Count - 1);
-                offset += d.Length;
+                var insns = segment.Insns;
+                il.MarkLabel(heads[segment.Offset]);
+                long offset = segment.Offset;
+                for (int k = 0; k < insns.Length; k++)
+                {
+                    EmitInstruction(insns[k], k, offset, last: k == insns.Length - 1);
+                    offset += insns[k].Length;
+                }
+                if (!EndsBlock(insns[^1].Op) && !IsBranch(insns[^1].Op))
+                    GoTo(offset, insns.Length);
             }
-            if (!EndsBlock(insns[^1].Op) && !IsBranch(insns[^1].Op))
-                SetExit(offset, insns.Count);
 
             // Common exit: write back, set the PC, return the count.
             il.MarkLabel(exit);
@@ -134,7 +141,7 @@ public static unsafe class BlockTranslator
                 il.Emit(OpCodes.Call, RaiseFault);
             }
             il.Emit(OpCodes.Ldloc, retired);
-            il.Emit(OpCodes.Ldloc, loopRetired);
+            il.Emit(OpCodes.Ldloc, done);
             il.Emit(OpCodes.Add);
             il.Emit(OpCodes.Ret);
         }
@@ -307,7 +314,7 @@ public static unsafe class BlockTranslator
             Store(d.Rd);
         }
 
-        private void EmitInstruction(in DecodedInsn d, int k, long off, Label start, bool loopAllowed, bool last)
+        private void EmitInstruction(in DecodedInsn d, int k, long off, bool last)
         {
             switch (d.Op)
             {
@@ -317,7 +324,7 @@ public static unsafe class BlockTranslator
                 case Op.Jal:
                     Pc(off, d.Length);
                     Store(d.Rd);
-                    SetExit(off + d.Imm, k + 1);
+                    GoTo(off + d.Imm, k + 1);
                     break;
                 case Op.Jalr:
                     // target = (rs1 + imm) & ~1, computed before rd is written (rd may be rs1).
@@ -335,12 +342,12 @@ public static unsafe class BlockTranslator
                     il.Emit(OpCodes.Stloc, retired);
                     il.Emit(OpCodes.Br, exit);
                     break;
-                case Op.Beq: Branch(d, k, off, OpCodes.Beq, start, loopAllowed, last); break;
-                case Op.Bne: Branch(d, k, off, OpCodes.Bne_Un, start, loopAllowed, last); break;
-                case Op.Blt: Branch(d, k, off, OpCodes.Blt, start, loopAllowed, last); break;
-                case Op.Bge: Branch(d, k, off, OpCodes.Bge, start, loopAllowed, last); break;
-                case Op.Bltu: Branch(d, k, off, OpCodes.Blt_Un, start, loopAllowed, last); break;
-                case Op.Bgeu: Branch(d, k, off, OpCodes.Bge_Un, start, loopAllowed, last); break;
+                case Op.Beq: Branch(d, k, off, OpCodes.Beq, last); break;
+                case Op.Bne: Branch(d, k, off, OpCodes.Bne_Un, last); break;
+                case Op.Blt: Branch(d, k, off, OpCodes.Blt, last); break;
+                case Op.Bge: Branch(d, k, off, OpCodes.Bge, last); break;
+                case Op.Bltu: Branch(d, k, off, OpCodes.Blt_Un, last); break;
+                case Op.Bgeu: Branch(d, k, off, OpCodes.Bge_Un, last); break;
 
                 case Op.Lb: MemoryLoad(d, k, off, 1, OpCodes.Ldind_I1, true); break;
                 case Op.Lh: MemoryLoad(d, k, off, 2, OpCodes.Ldind_I2, true); break;
@@ -456,7 +463,7 @@ public static unsafe class BlockTranslator
             }
         }
 
-        private void Branch(in DecodedInsn d, int k, long off, OpCode taken, Label start, bool loopAllowed, bool last)
+        private void Branch(in DecodedInsn d, int k, long off, OpCode taken, bool last)
         {
             var takenLabel = il.DefineLabel();
             var notTaken = il.DefineLabel();
@@ -464,30 +471,33 @@ public static unsafe class BlockTranslator
             Load(d.Rs2);
             il.Emit(taken, takenLabel);
             if (last)
-                SetExit(off + d.Length, k + 1);
+                GoTo(off + d.Length, k + 1);
             else
                 il.Emit(OpCodes.Br, notTaken); // the block goes on with the next instruction
             il.MarkLabel(takenLabel);
-            EmitTaken(d, k, off, start, loopAllowed);
+            GoTo(off + d.Imm, k + 1);
             il.MarkLabel(notTaken);
         }
 
-        private void EmitTaken(in DecodedInsn d, int k, long off, Label start, bool loopAllowed)
+        /// <summary>
+        /// Leaves the current segment after its first <paramref name="count"/> instructions for the code at
+        /// <paramref name="target"/>: a branch to that segment while the budget (argument 3) lasts, else an exit.
+        /// </summary>
+        private void GoTo(long target, int count)
         {
-            if (loopAllowed && off + d.Imm == 0)
+            if (!heads.TryGetValue(target, out var head))
             {
-                // A loop over this very block: go round again inside compiled code, within a budget.
-                il.Emit(OpCodes.Ldloc, loopRetired);
-                il.Emit(OpCodes.Ldc_I4, k + 1);
-                il.Emit(OpCodes.Add);
-                il.Emit(OpCodes.Dup);
-                il.Emit(OpCodes.Stloc, loopRetired);
-                il.Emit(OpCodes.Ldc_I4, LoopBudget);
-                il.Emit(OpCodes.Blt, start);
-                SetExit(0, 0);
+                SetExit(target, count);
                 return;
             }
-            SetExit(off + d.Imm, k + 1);
+            il.Emit(OpCodes.Ldloc, done);
+            il.Emit(OpCodes.Ldc_I4, count);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Dup);
+            il.Emit(OpCodes.Stloc, done);
+            il.Emit(OpCodes.Ldarg_3);
+            il.Emit(OpCodes.Blt, head);
+            SetExit(target, 0);
         }
 
         /// <summary>addr = rs1 + imm; entry = &amp;tlb[(addr &gt;&gt; 12) &amp; mask]; branches to <paramref name="slow"/> unless the entry hits.</summary>
@@ -542,13 +552,13 @@ public static unsafe class BlockTranslator
         private void MemoryLoad(in DecodedInsn d, int k, long off, int size, OpCode load, bool signed)
         {
             var slow = il.DefineLabel();
-            var done = il.DefineLabel();
+            var hit = il.DefineLabel();
             var faulted = il.DefineLabel();
             TlbLookup(d, LoadTlb, size, slow);
             il.Emit(load);
             il.Emit(signed || size == 8 ? OpCodes.Conv_I8 : OpCodes.Conv_U8);
             il.Emit(OpCodes.Stloc, value);
-            il.Emit(OpCodes.Br, done);
+            il.Emit(OpCodes.Br, hit);
 
             il.MarkLabel(slow);
             il.Emit(OpCodes.Ldarg_0);
@@ -564,12 +574,12 @@ public static unsafe class BlockTranslator
                 il.Emit(OpCodes.Conv_I8);
                 il.Emit(OpCodes.Stloc, value);
             }
-            il.Emit(OpCodes.Br, done);
+            il.Emit(OpCodes.Br, hit);
 
             il.MarkLabel(faulted);
             FaultAt(k, off);
 
-            il.MarkLabel(done);
+            il.MarkLabel(hit);
             il.Emit(OpCodes.Ldloc, value);
             Store(d.Rd);
         }
@@ -577,11 +587,11 @@ public static unsafe class BlockTranslator
         private void MemoryStore(in DecodedInsn d, int k, long off, int size, OpCode store)
         {
             var slow = il.DefineLabel();
-            var done = il.DefineLabel();
+            var hit = il.DefineLabel();
             TlbLookup(d, StoreTlb, size, slow);
             Load(d.Rs2);
             il.Emit(store);
-            il.Emit(OpCodes.Br, done);
+            il.Emit(OpCodes.Br, hit);
 
             il.MarkLabel(slow);
             il.Emit(OpCodes.Ldarg_0);
@@ -589,10 +599,15 @@ public static unsafe class BlockTranslator
             il.Emit(OpCodes.Ldc_I4, size);
             Load(d.Rs2);
             il.Emit(OpCodes.Call, WriteSlow);
-            il.Emit(OpCodes.Brtrue, done);
+            var stored = il.DefineLabel();
+            il.Emit(OpCodes.Brtrue, stored);
             FaultAt(k, off);
+            // The store may have hit translated code (which never has a fast store entry): leave, so that
+            // the dispatcher checks the page before running any more of it.
+            il.MarkLabel(stored);
+            SetExit(off + d.Length, k + 1);
 
-            il.MarkLabel(done);
+            il.MarkLabel(hit);
         }
     }
 }

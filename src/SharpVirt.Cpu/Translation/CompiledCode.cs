@@ -4,25 +4,41 @@ using System.Reflection.Emit;
 namespace SharpVirt.Cpu.Translation;
 
 /// <summary>
-/// Compiled methods by the guest code bytes they were built from, shared by every hart of the process.
-/// The code depends on those bytes alone (the block's PC is an argument), so a block that another hart,
-/// or an earlier copy of the same code, already compiled is bound to this hart instead of compiled again,
-/// as QEMU shares its translations between vCPUs.
+/// A compiled region: its method, and the guest bytes it was built from (<see cref="Code"/>, starting
+/// <see cref="Start"/> bytes from the region's first instruction, so Start is zero or negative).
 /// </summary>
-public static class CompiledCode
+public sealed record CompiledRegion(DynamicMethod Method, int Start, byte[] Code)
+{
+    /// <summary>Whether the bytes around <paramref name="head"/> (on its page) are the ones this region was built from.</summary>
+    public unsafe bool Matches(nint head)
+    {
+        nint from = head + Start, page = head & ~0xfff;
+        return from >= page && from + Code.Length <= page + 0x1000
+            && new ReadOnlySpan<byte>((void*)from, Code.Length).SequenceEqual(Code);
+    }
+}
+
+/// <summary>
+/// Compiled regions by the guest code bytes of their first block, shared by the harts of a machine.
+/// The code depends on the region's bytes alone (its PC is an argument), so a block that another hart,
+/// or an earlier copy of the same code, already compiled is bound to this hart instead of compiled again,
+/// as QEMU shares its translations between vCPUs; the finder checks the rest of the region's bytes.
+/// </summary>
+public sealed class CompiledCode
 {
     /// <summary>Past this many methods the table starts again (methods in use stay alive through their delegates).</summary>
     public const int Capacity = 1 << 14;
 
-    private static readonly ConcurrentDictionary<CodeBytes, DynamicMethod> Methods = new();
+    private readonly ConcurrentDictionary<CodeBytes, CompiledRegion> Methods = new();
 
-    public static DynamicMethod? Find(byte[] code) => Methods.TryGetValue(new CodeBytes(code), out var m) ? m : null;
+    /// <summary>The region last compiled from a block with the bytes <paramref name="code"/>.</summary>
+    public CompiledRegion? Find(byte[] code) => Methods.TryGetValue(new CodeBytes(code), out var m) ? m : null;
 
-    public static void Add(byte[] code, DynamicMethod method)
+    public void Add(byte[] code, CompiledRegion region)
     {
         if (Methods.Count >= Capacity)
             Methods.Clear();
-        Methods.TryAdd(new CodeBytes(code), method);
+        Methods[new CodeBytes(code)] = region;
     }
 
     private readonly struct CodeBytes(byte[] bytes) : IEquatable<CodeBytes>

@@ -14,6 +14,12 @@ public sealed unsafe partial class Hart
     /// <summary>Runs of a block head before it is compiled; colder code stays decoded.</summary>
     public int HotThreshold { get; set; } = 64;
 
+    /// <summary>Compiled regions, shared with the other harts of the machine (whose memory is the same).</summary>
+    public CompiledCode Translations { get; init; } = new();
+
+    /// <summary>Compile on this thread as a block gets hot, so that what runs compiled is deterministic (tests); a threshold of 1 implies it.</summary>
+    public bool CompileInForeground { get; set; }
+
     private readonly BlockCache blocks = new();
 
     /// <summary>The engine: decoded blocks only (interp), or also compiled ones (jit).</summary>
@@ -59,7 +65,7 @@ public sealed unsafe partial class Hart
         int total = 0;
         while (true)
         {
-            total += function(x, pc);
+            total += function(x, pc, budget - total);
             ulong next = Pc;
             // Chain only within the page (same translation) and while nothing trapped.
             if (total >= budget || TrapCount != traps || ((next ^ pc) & ~0xfffUL) != 0)
@@ -127,41 +133,97 @@ public sealed unsafe partial class Hart
         return block;
     }
 
-    /// <summary>Binds the method compiled from the same bytes (by any hart), if there is one.</summary>
+    /// <summary>Binds the region compiled from the same bytes (by any hart), if there is one.</summary>
     private bool TryAdopt(Block block)
     {
-        if (CompiledCode.Find(block.Code) is not { } method)
+        if (Translations.Find(block.Code) is not { } region || !region.Matches(block.Host))
             return false;
         block.Queued = true;
-        block.Function = BlockTranslator.Bind(method, this);
+        block.Cover(block.Host + region.Start, region.Code);
+        block.Function = BlockTranslator.Bind(region.Method, this);
         BlocksCompiled++;
         return true;
     }
 
-    /// <summary>Compiles the translatable prefix of a hot block (on the background thread when it has room).</summary>
+    /// <summary>Compiles a hot block and its region (on the background thread when it has room).</summary>
     private BlockFunction? Compile(Block block, ulong pc)
     {
         block.Queued = true;
-        var insns = block.Insns;
-        int n = insns.Length > 0 && !BlockTranslator.CanTranslate(insns[^1].Op) ? insns.Length - 1 : insns.Length;
-        if (n == 0)
+        if (TranslatablePrefix(block).Length == 0)
             return null;
         if (TryAdopt(block))
             return block.Function;
+        var segments = RegionOf(block, out int start, out byte[] bytes);
         BlocksCompiled++;
-        // A threshold of 1 (tests) compiles at once, so every run is covered deterministically.
-        if (HotThreshold <= 1)
+        block.Cover(block.Host + start, bytes);
+        if (HotThreshold <= 1 || CompileInForeground)
         {
-            var method = BlockTranslator.Emit(insns[..n], pc);
+            var method = BlockTranslator.Emit(segments, pc);
             block.Function = BlockTranslator.Bind(method, this);
-            CompiledCode.Add(block.Code, method);
+            Translations.Add(block.Code, new CompiledRegion(method, start, bytes));
             return block.Function;
         }
-        if (!BackgroundCompiler.TryEnqueue(this, block, insns[..n], pc))
+        if (!BackgroundCompiler.TryEnqueue(new(this, block, segments, pc, start, bytes)))
         {
+            block.Cover(block.Host, block.Code);
             block.Queued = false; // the queue is full: try again later
             block.Heat = 0;
         }
         return null;
+    }
+
+    /// <summary>A region holds at most this many instructions (RyuJIT's time grows with the method).</summary>
+    public const int MaxRegionInstructions = 256;
+
+    /// <summary>The instructions of <paramref name="block"/> the translator takes (all but an untranslatable last one).</summary>
+    private static DecodedInsn[] TranslatablePrefix(Block block)
+    {
+        var insns = block.Insns;
+        return insns.Length > 0 && !BlockTranslator.CanTranslate(insns[^1].Op) ? insns[..^1] : insns;
+    }
+
+    /// <summary>
+    /// The region of a hot block: the block, then breadth first the blocks its jumps and branches lead to on
+    /// the same page, if they have run (they are in the cache and current). Also returns the range of guest
+    /// bytes the region is built from (<paramref name="start"/> relative to the block, zero or negative).
+    /// </summary>
+    private List<Segment> RegionOf(Block head, out int start, out byte[] bytes)
+    {
+        var segments = new List<Segment> { new(0, TranslatablePrefix(head)) };
+        var offsets = new HashSet<long> { 0 };
+        int total = segments[0].Insns.Length, epoch = blocks.Epoch;
+        long low = 0, high = 0;
+        for (int i = 0; i < segments.Count; i++)
+        {
+            long offset = segments[i].Offset;
+            foreach (var d in segments[i].Insns)
+            {
+                if (d.Op is Op.Jal || BlockTranslator.IsBranch(d.Op))
+                    Include(offset + d.Imm);
+                offset += d.Length;
+            }
+            high = Math.Max(high, offset);
+            low = Math.Min(low, segments[i].Offset);
+            if (segments[i].Insns[^1].Op is not (Op.Jal or Op.Jalr))
+                Include(offset);
+        }
+        start = (int)low;
+        bytes = new ReadOnlySpan<byte>((void*)(head.Host + (nint)low), (int)(high - low)).ToArray();
+        return segments;
+
+        void Include(long offset)
+        {
+            nint host = head.Host + (nint)offset;
+            if (((host ^ head.Host) & ~0xfff) != 0 || offsets.Contains(offset))
+                return;
+            if (blocks.Find(host) is not { } block || !block.IsCurrent(epoch))
+                return;
+            var insns = TranslatablePrefix(block);
+            if (insns.Length == 0 || total + insns.Length > MaxRegionInstructions)
+                return;
+            offsets.Add(offset);
+            segments.Add(new Segment(offset, insns));
+            total += insns.Length;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SharpVirt.Cpu;
+using SharpVirt.Cpu.Translation;
 using SharpVirt.Cpu.Traps;
 using SharpVirt.Devices.Bus;
 using SharpVirt.Devices.Interrupts;
@@ -50,8 +51,16 @@ public sealed partial class Vm : IVmServices, IDisposable
         Bus = new MmioBus();
         var boardBus = new BoardBus(Bus);
         var harts = new Hart[config.Cpus];
+        var translations = new CompiledCode(); // one hart's compiled code serves the others
         for (int i = 0; i < harts.Length; i++)
-            harts[i] = new Hart(i, Memory, boardBus, Timebase) { JitEnabled = config.Engine == CpuEngine.Jit, HotThreshold = config.JitThreshold };
+        {
+            harts[i] = new Hart(i, Memory, boardBus, Timebase)
+            {
+                JitEnabled = config.Engine == CpuEngine.Jit,
+                HotThreshold = config.JitThreshold,
+                Translations = translations,
+            };
+        }
 
         plic = new Plic(config.Cpus, (context, level) =>
             harts[context / 2].SetInterruptLine(context % 2 == 0 ? Interrupt.MEIP : Interrupt.SEIP, level));

@@ -14,11 +14,13 @@ public class CodeWriteTests
     private static uint Addi10(int imm) => Asm.Encode.Addi(10, 0, imm);
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void AStoreToCachedCodeOnTheSamePageIsSeen(bool jit)
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    [InlineData(true, 2)] // compiled at the second run: regions chain the store's block to the loop and func
+    public void AStoreToCachedCodeOnTheSamePageIsSeen(bool jit, int threshold)
     {
         using var b = new HartBench(jit: jit);
+        b.Hart.HotThreshold = threshold;
         // Calls func six times; after the third call, patches func's first instruction to add 100 instead of 1.
         var a = new Asm().Li(10, 0).Li(7, 0)
             .Label("loop").Jal("func").Addi(7, 7, 1)

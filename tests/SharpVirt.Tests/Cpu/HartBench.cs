@@ -1,5 +1,6 @@
 using SharpVirt.Cpu;
 using SharpVirt.Cpu.Csr;
+using SharpVirt.Cpu.Translation;
 using SharpVirt.Memory;
 
 namespace SharpVirt.Tests.Cpu;
@@ -64,15 +65,16 @@ public sealed class HartBench : IDisposable
     public readonly Hart Hart;
     private readonly bool ownsMemory;
 
-    /// <param name="jit">Runs with the block translator, compiling a block from its second run on.</param>
-    public HartBench(int hartId = 0, GuestMemory? shared = null, Timebase? time = null, bool jit = false)
+    /// <param name="jit">Runs with the block translator, compiling each block at its first run (on this thread).</param>
+    /// <param name="translations">Compiled code shared with another hart (by default this hart's own).</param>
+    public HartBench(int hartId = 0, GuestMemory? shared = null, Timebase? time = null, bool jit = false, CompiledCode? translations = null)
     {
         ownsMemory = shared == null;
         Memory = shared ?? new GuestMemory();
         if (shared == null)
             Memory.AddSlot(RamBase, RamSize);
         Time = time ?? new Timebase();
-        Hart = new Hart(hartId, Memory, Bus, Time) { JitEnabled = jit, HotThreshold = 1 };
+        Hart = new Hart(hartId, Memory, Bus, Time) { JitEnabled = jit, HotThreshold = 1, CompileInForeground = true, Translations = translations ?? new() };
         Load(MHalt, new Asm().Label("h").Wfi().J("h").Assemble());
         Load(SHalt, new Asm().Label("h").Wfi().J("h").Assemble());
         Load(Trampoline, new Asm().Mret().Assemble());

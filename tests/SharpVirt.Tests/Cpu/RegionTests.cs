@@ -1,0 +1,86 @@
+using SharpVirt.Cpu;
+using SharpVirt.Cpu.Decoders;
+using SharpVirt.Cpu.Translation;
+using E = SharpVirt.Tests.Asm.Encode;
+
+namespace SharpVirt.Tests.Cpu;
+
+/// <summary>
+/// Regions: a hot block compiled together with the blocks it reaches on its page, so that jumps between them
+/// stay inside one method (chained) until the caller's budget runs out.
+/// </summary>
+public class RegionTests
+{
+    // a: ADDI x10, x10, 1; JAL x0, b      (offsets 0, 4)
+    //    NOP                              (8)
+    // b: ADDI x11, x11, -1; BNEZ x11, a   (12, 16)
+    //    ECALL                            (20)
+    private static readonly uint[] Loop = [E.Addi(10, 10, 1), E.J(8), E.Nop(), E.Addi(11, 11, -1), E.Bnez(11, -16), E.Ecall()];
+
+    private static Segment[] TwoSegments() =>
+    [
+        new(0, [Decoder.Decode(Loop[0]), Decoder.Decode(Loop[1])]),
+        new(12, [Decoder.Decode(Loop[3]), Decoder.Decode(Loop[4])]),
+    ];
+
+    private static unsafe (int Retired, ulong[] X) Call(Hart hart, Segment[] segments, ulong x11, int budget)
+    {
+        var function = BlockTranslator.Bind(BlockTranslator.Emit(segments, HartBench.Code), hart);
+        var x = new ulong[32];
+        x[11] = x11;
+        fixed (ulong* p = x)
+            return (function(p, HartBench.Code, budget), x);
+    }
+
+    [Fact]
+    public void ALoopOverTwoBlocksRunsInOneCall()
+    {
+        using var b = new HartBench(jit: true);
+        var (retired, x) = Call(b.Hart, TwoSegments(), 100, 10_000);
+        Assert.Equal(400, retired);
+        Assert.Equal(100UL, x[10]);
+        Assert.Equal(0UL, x[11]);
+        Assert.Equal(HartBench.Code + 20, b.Hart.Pc);
+
+        // Compiled one block at a time, each call ends at the jump.
+        (retired, _) = Call(b.Hart, TwoSegments()[..1], 100, 10_000);
+        Assert.Equal(2, retired);
+        Assert.Equal(HartBench.Code + 12, b.Hart.Pc);
+    }
+
+    [Fact]
+    public void TheBudgetEndsTheChainAtABlockHead()
+    {
+        using var b = new HartBench(jit: true);
+        // a, b, a, b, a: 10 instructions reach the budget of 9 at the jump to b.
+        var (retired, x) = Call(b.Hart, TwoSegments(), 100, 9);
+        Assert.Equal(10, retired);
+        Assert.Equal(3UL, x[10]);
+        Assert.Equal(98UL, x[11]);
+        Assert.Equal(HartBench.Code + 12, b.Hart.Pc);
+    }
+
+    [Fact]
+    public void AHotBlockIsCompiledWithTheBlocksThatRanAfterItOnItsPage()
+    {
+        using var b = new HartBench(jit: true);
+        b.Hart.HotThreshold = 2; // the first pass runs decoded, the second compiles
+        var program = new Asm().Li(11, 1000);
+        foreach (uint w in Loop)
+            program.Word(w);
+        byte[] bytes = program.Assemble();
+        b.RunProgram(program);
+        Assert.Equal(11UL, b.Mcause);
+        Assert.Equal(1000UL, b.X(10));
+        Assert.Equal(0UL, b.X(11));
+
+        // a's region holds b: it covers the bytes from a to b's end.
+        int a = bytes.Length - Loop.Length * 4;
+        var region = b.Hart.Translations.Find(bytes[a..(a + 8)]);
+        Assert.NotNull(region);
+        Assert.Equal(0, region.Start);
+        Assert.Equal(bytes[a..(a + 20)], region.Code);
+        // The loop ran in a's method from the second pass on: b was never hot by itself.
+        Assert.Equal(1, b.Hart.BlocksCompiled);
+    }
+}
