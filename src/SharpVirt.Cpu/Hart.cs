@@ -186,6 +186,7 @@ public sealed unsafe partial class Hart : IDisposable
 
     public void Dispose()
     {
+        Translation.BackgroundCompiler.Forget(this);
         memory.CodePageProtected -= evictCodeStores;
         tlb.Dispose();
         NativeMemory.Free(x);

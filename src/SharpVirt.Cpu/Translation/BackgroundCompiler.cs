@@ -14,6 +14,8 @@ public static unsafe class BackgroundCompiler
     public sealed record Job(Hart Hart, Block Block, List<Segment> Segments, ulong Pc, int Start, byte[] Code);
 
     private static readonly List<Job> Waiting = [];
+    /// <summary>The job being compiled (guarded by the lock on <see cref="Waiting"/>).</summary>
+    private static Job? running;
     private static readonly SemaphoreSlim Ready = new(0);
     private static int started;
 
@@ -32,11 +34,28 @@ public static unsafe class BackgroundCompiler
         return true;
     }
 
-    /// <summary>Removes and returns the waiting block with the most runs.</summary>
-    private static Job TakeHottest()
+    /// <summary>
+    /// Drops the waiting jobs of <paramref name="hart"/> and waits for the one being compiled for it, if any:
+    /// after this the compiler no longer touches the hart's blocks or their guest memory (the hart is being
+    /// disposed, and its memory may be next).
+    /// </summary>
+    public static void Forget(Hart hart)
     {
         lock (Waiting)
         {
+            Waiting.RemoveAll(job => job.Hart == hart);
+            while (running?.Hart == hart)
+                Monitor.Wait(Waiting);
+        }
+    }
+
+    /// <summary>Removes and returns the waiting block with the most runs (null if <see cref="Forget"/> took them).</summary>
+    private static Job? TakeHottest()
+    {
+        lock (Waiting)
+        {
+            if (Waiting.Count == 0)
+                return null;
             int best = 0;
             for (int i = 1; i < Waiting.Count; i++)
                 if (Waiting[i].Block.Heat > Waiting[best].Block.Heat)
@@ -44,6 +63,7 @@ public static unsafe class BackgroundCompiler
             var job = Waiting[best];
             Waiting[best] = Waiting[^1];
             Waiting.RemoveAt(Waiting.Count - 1);
+            running = job;
             return job;
         }
     }
@@ -53,21 +73,43 @@ public static unsafe class BackgroundCompiler
         while (true)
         {
             Ready.Wait();
-            var job = TakeHottest();
-            var block = job.Block;
-            if (!block.PageUnchanged)
-                continue; // replaced since: nobody runs it
-            // Another hart may have compiled the same code meanwhile.
-            var region = job.Hart.Translations.Find(block.Code);
-            if (region == null || region.Start != job.Start || !region.Code.AsSpan().SequenceEqual(job.Code))
+            if (TakeHottest() is not { } job)
+                continue;
+            try
             {
-                region = new CompiledRegion(BlockTranslator.Emit(job.Segments, job.Pc), job.Start, job.Code);
-                // A DynamicMethod is only compiled to machine code at its first call: make that call here,
-                // with no registers (the block returns at once), so the vCPU thread never waits for RyuJIT.
-                BlockTranslator.Bind(region.Method, job.Hart)(null, 0, 0);
-                job.Hart.Translations.Add(block.Code, region);
+                Compile(job);
             }
-            Volatile.Write(ref block.Function, BlockTranslator.Bind(region.Method, job.Hart));
+            catch (Exception e) when (e is InvalidProgramException or NotSupportedException or InvalidOperationException)
+            {
+                // A translator bug must not take the VM down: the block stays interpreted.
+                Console.Error.WriteLine($"sharpvirt: could not compile the block at 0x{job.Pc:x} ({e.Message}); it stays interpreted");
+            }
+            finally
+            {
+                lock (Waiting)
+                {
+                    running = null;
+                    Monitor.PulseAll(Waiting);
+                }
+            }
         }
+    }
+
+    private static void Compile(Job job)
+    {
+        var block = job.Block;
+        if (!block.PageUnchanged)
+            return; // replaced since: nobody runs it
+        // Another hart may have compiled the same code meanwhile.
+        var region = job.Hart.Translations.Find(block.Code);
+        if (region == null || region.Start != job.Start || !region.Code.AsSpan().SequenceEqual(job.Code))
+        {
+            region = new CompiledRegion(BlockTranslator.Emit(job.Segments, job.Pc), job.Start, job.Code);
+            // A DynamicMethod is only compiled to machine code at its first call: make that call here,
+            // with no registers (the block returns at once), so the vCPU thread never waits for RyuJIT.
+            BlockTranslator.Bind(region.Method, job.Hart)(null, 0, 0);
+            job.Hart.Translations.Add(block.Code, region);
+        }
+        Volatile.Write(ref block.Function, BlockTranslator.Bind(region.Method, job.Hart));
     }
 }

@@ -67,12 +67,13 @@ public sealed class HartBench : IDisposable
 
     /// <param name="jit">Runs with the block translator, compiling each block at its first run (on this thread).</param>
     /// <param name="translations">Compiled code shared with another hart (by default this hart's own).</param>
-    public HartBench(int hartId = 0, GuestMemory? shared = null, Timebase? time = null, bool jit = false, CompiledCode? translations = null)
+    /// <param name="ramSize">The RAM of a bench that does not share memory.</param>
+    public HartBench(int hartId = 0, GuestMemory? shared = null, Timebase? time = null, bool jit = false, CompiledCode? translations = null, ulong ramSize = RamSize)
     {
         ownsMemory = shared == null;
         Memory = shared ?? new GuestMemory();
         if (shared == null)
-            Memory.AddSlot(RamBase, RamSize);
+            Memory.AddSlot(RamBase, ramSize);
         Time = time ?? new Timebase();
         Hart = new Hart(hartId, Memory, Bus, Time) { JitEnabled = jit, HotThreshold = 1, CompileInForeground = true, Translations = translations ?? new() };
         Load(MHalt, new Asm().Label("h").Wfi().J("h").Assemble());
