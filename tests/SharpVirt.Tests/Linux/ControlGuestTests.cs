@@ -123,6 +123,6 @@ public sealed partial class ControlGuestTests(ITestOutputHelper log)
         }
         s.Run("kill $P", CommandTimeout);
         s.Send("poweroff");
-        Assert.Equal(0, s.WaitForExit(CommandTimeout));
+        s.AssertExitsCleanly(CommandTimeout);
     }
 }

@@ -71,7 +71,7 @@ public sealed class DiskGuestTests(ITestOutputHelper log) : IDisposable
             }
             Assert.Equal("0", s.Run("cat /sys/block/vda/ro", Command).Trim());
             s.Send("umount /mnt/vda /mnt/vdb; poweroff");
-            Assert.Equal(0, s.WaitForExit(Command));
+            s.AssertExitsCleanly(Command);
         }
         Assert.Contains("No errors were found", Tool("qemu-img", $"check {qcow2}"));
     }

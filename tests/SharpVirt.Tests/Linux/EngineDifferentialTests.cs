@@ -42,7 +42,7 @@ public sealed class EngineDifferentialTests(ITestOutputHelper log)
             s.Run("dmesg -n 1", CommandTimeout); // kernel messages (a slow host's hrtimer warnings) stay off the console
             outputs[engine] = [.. Commands.Select(c => s.Run(c, CommandTimeout).Trim())];
             s.Send("poweroff");
-            Assert.Equal(0, s.WaitForExit(CommandTimeout));
+            s.AssertExitsCleanly(CommandTimeout);
         }
         for (int i = 0; i < Commands.Length; i++)
         {

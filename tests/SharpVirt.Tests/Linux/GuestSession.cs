@@ -108,7 +108,9 @@ public sealed class GuestSession : IDisposable
     {
         Send(command);
         string seen = WaitFor(Prompt, timeout);
-        int newline = seen.IndexOf('\n');
+        // Output from before the command (a restored VM's console, say) may come first: skip to its echo.
+        int echo = seen.IndexOf(command, StringComparison.Ordinal);
+        int newline = seen.IndexOf('\n', echo >= 0 ? echo + command.Length : 0);
         return newline >= 0 ? seen[(newline + 1)..^Prompt.Length] : seen;
     }
 
@@ -127,6 +129,13 @@ public sealed class GuestSession : IDisposable
         foreach (var pump in pumps)
             pump.Join(TimeSpan.FromSeconds(5));
         return process.ExitCode;
+    }
+
+    /// <summary>Waits for the VMM to exit and asserts it exited with 0, showing the console's tail if not.</summary>
+    public void AssertExitsCleanly(TimeSpan timeout)
+    {
+        int code = WaitForExit(timeout);
+        Assert.True(code == 0, $"sharpvirt exited with {code}; console:\n{Tail(Output)}");
     }
 
     /// <summary>CPU time (user + system) the VMM process has used, from /proc.</summary>

@@ -40,7 +40,7 @@ public sealed partial class LinuxBootTests(ITestOutputHelper log)
         Assert.Contains("Linux version 6.12", dmesg);
         Assert.DoesNotMatch(KernelTrouble(), dmesg);
         s.Send("poweroff");
-        Assert.Equal(0, s.WaitForExit(CommandTimeout));
+        s.AssertExitsCleanly(CommandTimeout);
         log.WriteLine(GuestSession.Tail(s.Output, 1500));
     }
 
@@ -91,7 +91,7 @@ public sealed partial class LinuxBootTests(ITestOutputHelper log)
         log.WriteLine($"64 GiB guest at its shell: host RSS {rss >> 20} MiB");
         Assert.True(rss < 4L << 30, $"RSS {rss >> 20} MiB is not far below 64 GiB");
         s.Send("poweroff");
-        Assert.Equal(0, s.WaitForExit(CommandTimeout));
+        s.AssertExitsCleanly(CommandTimeout);
     }
 
     [Fact]

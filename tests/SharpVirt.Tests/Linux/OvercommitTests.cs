@@ -48,7 +48,7 @@ public sealed partial class OvercommitTests(ITestOutputHelper log)
             foreach (var s in sessions)
                 s.Send("poweroff -f");
             foreach (var s in sessions)
-                Assert.Equal(0, s.WaitForExit(CommandTimeout));
+                s.AssertExitsCleanly(CommandTimeout);
             log.WriteLine($"total {clock.Elapsed.TotalSeconds:0.0} s");
         }
         finally

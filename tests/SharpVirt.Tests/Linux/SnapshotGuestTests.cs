@@ -89,7 +89,7 @@ public sealed partial class SnapshotGuestTests(ITestOutputHelper log) : IDisposa
         log.WriteLine($"VMM RSS after restore {rssAfter >> 20} MiB");
         Assert.True(rssAfter < rssBefore + (64L << 20), $"restored RSS {rssAfter >> 20} MiB vs {rssBefore >> 20} MiB before");
         r.Send("poweroff");
-        Assert.Equal(0, r.WaitForExit(CommandTimeout));
+        r.AssertExitsCleanly(CommandTimeout);
         byte[] sectors = File.ReadAllBytes(disk)[..(9 * 512)];
         Assert.StartsWith("disk-before\n", System.Text.Encoding.ASCII.GetString(sectors, 0, 12));
         Assert.StartsWith("disk-after\n", System.Text.Encoding.ASCII.GetString(sectors, 8 * 512, 11));

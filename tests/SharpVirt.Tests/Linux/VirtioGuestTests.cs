@@ -115,8 +115,8 @@ public sealed partial class VirtioGuestTests(ITestOutputHelper log)
 
             a.Send("poweroff");
             b.Send("poweroff");
-            Assert.Equal(0, a.WaitForExit(Command));
-            Assert.Equal(0, b.WaitForExit(Command));
+            a.AssertExitsCleanly(Command);
+            b.AssertExitsCleanly(Command);
         }
         finally
         {
