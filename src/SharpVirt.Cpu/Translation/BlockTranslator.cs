@@ -1,7 +1,9 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using SharpVirt.Cpu.Csr;
 using SharpVirt.Cpu.Decoders;
 using SharpVirt.Cpu.Mmu;
+using SharpVirt.Cpu.Traps;
 
 namespace SharpVirt.Cpu.Translation;
 
@@ -25,11 +27,18 @@ public static unsafe class BlockTranslator
     private static readonly MethodInfo ReadSlow = typeof(Hart).GetMethod("ReadSlow", Private)!;
     private static readonly MethodInfo WriteSlow = typeof(Hart).GetMethod("WriteSlow", Private)!;
     private static readonly MethodInfo RaiseFault = typeof(Hart).GetMethod("RaisePendingFault", Private)!;
+    private static readonly MethodInfo RecordFault = typeof(Hart).GetMethod("Fault", Private)!;
+    private static readonly FieldInfo FpRegisters = typeof(Hart).GetField("f", Private)!;
+    private static readonly FieldInfo MstatusField = typeof(Hart).GetField("mstatus", Private)!;
 
     /// <summary>Whether the translator handles <paramref name="op"/>; anything else ends a block (the interpreter runs it).</summary>
     public static bool CanTranslate(Op op) => op is >= Op.Lui and <= Op.Sraw and not Op.FenceI and not Op.Ecall and not Op.Ebreak
         || op is >= Op.Mul and <= Op.Remuw
-        || op is >= Op.AddUw and <= Op.Bseti;
+        || op is >= Op.AddUw and <= Op.Bseti
+        || IsFpMemory(op);
+
+    /// <summary>FLW, FLD, FSW, FSD: integer base register, f register data (setjmp, and Linux saving f registers).</summary>
+    private static bool IsFpMemory(Op op) => op is Op.Flw or Op.Fld or Op.Fsw or Op.Fsd;
 
     /// <summary>Ends a block after this instruction. A conditional branch does not: when not taken, the block goes on (a superblock).</summary>
     public static bool EndsBlock(Op op) => op is Op.Jal or Op.Jalr;
@@ -68,6 +77,8 @@ public static unsafe class BlockTranslator
             foreach (var d in segments.SelectMany(s => s.Insns))
             {
                 Use(d.Rs1);
+                if (IsFpMemory(d.Op))
+                    continue; // rd or rs2 is an f register
                 Use(d.Rs2);
                 if (Writes(d))
                 {
@@ -360,6 +371,10 @@ public static unsafe class BlockTranslator
                 case Op.Sh: MemoryStore(d, k, off, 2, OpCodes.Stind_I2); break;
                 case Op.Sw: MemoryStore(d, k, off, 4, OpCodes.Stind_I4); break;
                 case Op.Sd: MemoryStore(d, k, off, 8, OpCodes.Stind_I8); break;
+                case Op.Flw: MemoryLoad(d, k, off, 4, OpCodes.Ldind_U4, false); break;
+                case Op.Fld: MemoryLoad(d, k, off, 8, OpCodes.Ldind_I8, false); break;
+                case Op.Fsw: MemoryStore(d, k, off, 4, OpCodes.Stind_I4); break;
+                case Op.Fsd: MemoryStore(d, k, off, 8, OpCodes.Stind_I8); break;
 
                 case Op.Addi: Immediate(d, OpCodes.Add); break;
                 case Op.Slti: Compare(d, OpCodes.Clt, true); break;
@@ -551,6 +566,8 @@ public static unsafe class BlockTranslator
 
         private void MemoryLoad(in DecodedInsn d, int k, long off, int size, OpCode load, bool signed)
         {
+            if (IsFpMemory(d.Op))
+                RequireFp(d, k, off);
             var slow = il.DefineLabel();
             var hit = il.DefineLabel();
             var faulted = il.DefineLabel();
@@ -580,16 +597,81 @@ public static unsafe class BlockTranslator
             FaultAt(k, off);
 
             il.MarkLabel(hit);
+            if (IsFpMemory(d.Op))
+            {
+                StoreFp(d.Rd, nanBox: size == 4);
+                return;
+            }
             il.Emit(OpCodes.Ldloc, value);
             Store(d.Rd);
         }
 
+        /// <summary>f[rd] = value (NaN-boxed for FLW); mstatus.FS = Dirty, as the interpreter does.</summary>
+        private void StoreFp(int rd, bool nanBox)
+        {
+            FpRegister(rd);
+            il.Emit(OpCodes.Ldloc, value);
+            if (nanBox)
+            {
+                Const(unchecked((long)0xffff_ffff_0000_0000UL));
+                il.Emit(OpCodes.Or);
+            }
+            il.Emit(OpCodes.Stind_I8);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, MstatusField);
+            Const((long)Mstatus.FSDirty);
+            il.Emit(OpCodes.Or);
+            il.Emit(OpCodes.Stfld, MstatusField);
+        }
+
+        /// <summary>Pushes the address of f register <paramref name="r"/>.</summary>
+        private void FpRegister(int r)
+        {
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, FpRegisters);
+            il.Emit(OpCodes.Ldc_I4, r * 8);
+            il.Emit(OpCodes.Add);
+        }
+
+        /// <summary>With mstatus.FS Off, an F/D instruction is illegal: raise that at this instruction.</summary>
+        private void RequireFp(in DecodedInsn d, int k, long off)
+        {
+            var enabled = il.DefineLabel();
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, MstatusField);
+            Const((long)Mstatus.FS);
+            il.Emit(OpCodes.And);
+            il.Emit(OpCodes.Brtrue, enabled);
+            il.Emit(OpCodes.Ldarg_0);
+            Const((long)ExceptionCause.IllegalInstruction);
+            Const(d.Raw);
+            il.Emit(OpCodes.Call, RecordFault);
+            il.Emit(OpCodes.Pop);
+            FaultAt(k, off);
+            il.MarkLabel(enabled);
+        }
+
+        /// <summary>Pushes the value a store writes: rs2, or for FSW/FSD the f register.</summary>
+        private void StoreValue(in DecodedInsn d)
+        {
+            if (!IsFpMemory(d.Op))
+            {
+                Load(d.Rs2);
+                return;
+            }
+            FpRegister(d.Rs2);
+            il.Emit(OpCodes.Ldind_I8);
+        }
+
         private void MemoryStore(in DecodedInsn d, int k, long off, int size, OpCode store)
         {
+            if (IsFpMemory(d.Op))
+                RequireFp(d, k, off);
             var slow = il.DefineLabel();
             var hit = il.DefineLabel();
             TlbLookup(d, StoreTlb, size, slow);
-            Load(d.Rs2);
+            StoreValue(d);
             il.Emit(store);
             il.Emit(OpCodes.Br, hit);
 
@@ -597,7 +679,7 @@ public static unsafe class BlockTranslator
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldloc, addr);
             il.Emit(OpCodes.Ldc_I4, size);
-            Load(d.Rs2);
+            StoreValue(d);
             il.Emit(OpCodes.Call, WriteSlow);
             var stored = il.DefineLabel();
             il.Emit(OpCodes.Brtrue, stored);

@@ -61,7 +61,7 @@ public sealed class JitDifferentialTests : IDisposable
             else if (k < 85)
             {
                 int off = r.Next(-32, 32) * 8 + (r.Next(6) == 0 ? r.Next(1, 8) : 0);
-                a.Word(r.Next(11) switch
+                a.Word(r.Next(15) switch
                 {
                     0 => E.Ld(rd, 8, off),
                     1 => E.Lw(rd, 8, off),
@@ -73,7 +73,12 @@ public sealed class JitDifferentialTests : IDisposable
                     7 => E.Sd(rs2, 8, off),
                     8 => E.Sw(rs2, 8, off),
                     9 => E.Sh(rs2, 8, off),
-                    _ => E.Sb(rs2, 8, off),
+                    10 => E.Sb(rs2, 8, off),
+                    // f registers: an illegal instruction unless the round turned mstatus.FS on
+                    11 => E.Fld(rd, 8, off),
+                    12 => E.Flw(rd, 8, off),
+                    13 => E.Fsd(rs2, 8, off),
+                    _ => E.Fsw(rs2, 8, off),
                 });
             }
             else if (k < 93)
@@ -103,13 +108,17 @@ public sealed class JitDifferentialTests : IDisposable
         return a.Addi(31, 31, -1).Bnez(31, "loop").Ecall();
     }
 
-    private static void Prepare(HartBench b, Asm program, ulong[] regs, byte[] data, bool paged)
+    private static void Prepare(HartBench b, Asm program, ulong[] regs, byte[] data, bool paged, bool fp)
     {
         b.Reset();
         b.Load(program);
         b.Load(HartBench.Data, data);
         for (int i = 1; i < 32; i++)
+        {
             b.Hart.SetX(i, regs[i]);
+            b.Hart.SetF(i, ~regs[i]);
+        }
+        b.Poke(C.Mstatus, (b.Peek(C.Mstatus) & ~Mstatus.FS) | (fp ? Mstatus.FSInitial : Mstatus.FSOff));
         if (paged)
         {
             var pt = new PageTable(b, Satp.Sv39);
@@ -125,7 +134,10 @@ public sealed class JitDifferentialTests : IDisposable
     private static void AssertSame(HartBench a, HartBench b, string what)
     {
         for (int i = 1; i < 32; i++)
+        {
             Assert.True(a.X(i) == b.X(i), $"{what}: x{i} interp 0x{a.X(i):x} jit 0x{b.X(i):x}");
+            Assert.True(a.Hart.GetF(i) == b.Hart.GetF(i), $"{what}: f{i} interp 0x{a.Hart.GetF(i):x} jit 0x{b.Hart.GetF(i):x}");
+        }
         Assert.True(a.Hart.Pc == b.Hart.Pc, $"{what}: pc 0x{a.Hart.Pc:x} vs 0x{b.Hart.Pc:x}");
         Assert.True(a.Hart.Mode == b.Hart.Mode, $"{what}: mode");
         foreach (int csr in new[] { C.Mcause, C.Mepc, C.Mtval, C.Mstatus })
@@ -156,8 +168,9 @@ public sealed class JitDifferentialTests : IDisposable
             regs[9] = HartBench.Hole;
             var data = new byte[0x2000];
             r.NextBytes(data);
-            Prepare(interp, program, regs, data, paged);
-            Prepare(jit, program, regs, data, paged);
+            bool fp = r.Next(4) != 0;
+            Prepare(interp, program, regs, data, paged, fp);
+            Prepare(jit, program, regs, data, paged, fp);
             ExitReason ra = interp.Hart.Run(100_000), rb = jit.Hart.Run(100_000);
             Assert.Equal(ExitReason.Wfi, ra);
             Assert.Equal(ra, rb);
