@@ -14,7 +14,8 @@ public sealed unsafe partial class Hart
     private const uint PauseEncoding = 0x0100000f;
 
     /// <summary>
-    /// Executes up to <paramref name="budget"/> instructions. Returns early (with <paramref name="exited"/>
+    /// Executes up to <paramref name="budget"/> instructions (unless <see cref="exactBudget"/> is off: then a
+    /// compiled block started within it runs to its end). Returns early (with <paramref name="exited"/>
     /// false) after anything that may change which interrupt is deliverable, so <see cref="Run"/> re-polls.
     /// The result is the budget used: instructions retired plus one for a trap.
     /// </summary>

@@ -139,9 +139,17 @@ public sealed unsafe partial class Hart : IDisposable
 
     public void ClearStop() => stopRequested = false;
 
-    /// <summary>Runs guest code for at most <paramref name="budget"/> instructions, or until an exit.</summary>
+    /// <summary>The instructions <see cref="Run"/> gives <see cref="Execute"/> at a time, between polls for interrupts and requests.</summary>
+    public const int Chunk = 4096;
+
+    /// <summary>
+    /// Runs guest code for <paramref name="budget"/> instructions, or until an exit. A budget of a
+    /// <see cref="Chunk"/> or more (a vCPU's time slice) may be overrun by the rest of one compiled block,
+    /// at most <see cref="BlockTranslator.MaxInstructions"/>; a smaller one (stepping, tests) is exact.
+    /// </summary>
     public ExitReason Run(long budget)
     {
+        exactBudget = budget < Chunk;
         while (budget > 0)
         {
             if (stopRequested)
@@ -149,7 +157,7 @@ public sealed unsafe partial class Hart : IDisposable
             ServiceRemoteRequests();
             UpdateTimerInterrupts();
             TakePendingInterrupt();
-            int chunk = (int)Math.Min(budget, 4096);
+            int chunk = (int)Math.Min(budget, Chunk);
             int executed = Execute(chunk, out ExitReason reason, out bool exited);
             budget -= executed;
             if (exited)

@@ -33,11 +33,17 @@ public sealed unsafe partial class Hart
     /// <summary>FENCE.I: every block checks its bytes before its next run.</summary>
     private void FenceInstructions() => blocks.Revalidate();
 
+    /// <summary>Whether a budget must be kept to the instruction; else the last block runs to its end.</summary>
+    private bool exactBudget = true;
+
     /// <summary>
     /// At a block head: runs the compiled block for <paramref name="pc"/> if there is one, then the compiled
-    /// blocks chained after it on the same page, up to <paramref name="budget"/> instructions. Returns the
-    /// instructions retired (the hart's Pc and Instret updated, a fault already taken), or -1 to let the
-    /// interpreter go on, from <paramref name="decoded"/> when the block has instructions.
+    /// blocks chained after it on the same page, until <paramref name="budget"/> instructions have retired;
+    /// unless <see cref="exactBudget"/>, the last block runs to its end, so this may retire up to
+    /// <see cref="BlockTranslator.MaxInstructions"/> more (cutting it short would make a block head in its
+    /// middle, decoded and compiled again from there). Returns the instructions retired
+    /// (the hart's Pc and Instret updated, a fault already taken), or -1 to let the interpreter go on, from
+    /// <paramref name="decoded"/> when the block has instructions.
     /// </summary>
     private int TryRunBlock(ulong pc, int budget, out DecodedInsn[]? decoded)
     {
@@ -56,7 +62,7 @@ public sealed unsafe partial class Hart
         var function = Volatile.Read(ref block.Function);
         if (function == null && JitEnabled && ++block.Heat >= HotThreshold && !block.Queued)
             function = Compile(block, pc);
-        if (function == null || block.Count > budget)
+        if (function == null || (exactBudget && block.Count > budget))
         {
             decoded = block.Count > 0 ? block.Insns : null;
             return -1;
@@ -65,14 +71,15 @@ public sealed unsafe partial class Hart
         int total = 0;
         while (true)
         {
-            total += function(x, pc, budget - total);
+            // An exact budget keeps the region to its first block (which fits): the chain below checks the next.
+            total += function(x, pc, exactBudget ? 0 : budget - total);
             ulong next = Pc;
             // Chain only within the page (same translation) and while nothing trapped.
             if (total >= budget || TrapCount != traps || ((next ^ pc) & ~0xfffUL) != 0)
                 break;
             var successor = FindSuccessor(block, block.Host + (nint)(next - pc));
             if (successor == null || (function = Volatile.Read(ref successor.Function)) == null || !successor.IsCurrent(epoch)
-                || successor.Count > budget - total)
+                || (exactBudget && successor.Count > budget - total))
             {
                 break;
             }

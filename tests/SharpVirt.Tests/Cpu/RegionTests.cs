@@ -83,4 +83,27 @@ public class RegionTests
         // The loop ran in a's method from the second pass on: b was never hot by itself.
         Assert.Equal(1, b.Hart.BlocksCompiled);
     }
+
+    [Fact]
+    public void ALongRunEndsAtABlockEndAndAShortOneExactly()
+    {
+        using var b = new HartBench(jit: true);
+        var program = new Asm().Label("top");
+        for (int i = 0; i < 9; i++)
+            program.Addi(6, 6, 1);
+        b.Load(program.J("top")); // one compiled block of 10 instructions, looping on itself
+        b.Reset();
+
+        // A time slice (Run.Chunk or more) finishes the block it is in: 4100 instructions, not 4099.
+        Assert.Equal(ExitReason.Budget, b.Hart.Run(Hart.Chunk + 3));
+        Assert.Equal(4100UL, b.Hart.Instret);
+        Assert.Equal(HartBench.Code, b.Hart.Pc);
+        Assert.Equal(3690UL, b.X(6));
+
+        // A short run stops at the instruction, in the middle of the block.
+        Assert.Equal(ExitReason.Budget, b.Hart.Run(7));
+        Assert.Equal(4107UL, b.Hart.Instret);
+        Assert.Equal(HartBench.Code + 28, b.Hart.Pc);
+        Assert.Equal(3697UL, b.X(6));
+    }
 }
