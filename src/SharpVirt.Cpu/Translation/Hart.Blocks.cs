@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpVirt.Cpu.Decoders;
 using SharpVirt.Cpu.Mmu;
 using SharpVirt.Cpu.Translation;
@@ -45,6 +46,7 @@ public sealed unsafe partial class Hart
     /// (the hart's Pc and Instret updated, a fault already taken), or -1 to let the interpreter go on, from
     /// <paramref name="decoded"/> when the block has instructions.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int TryRunBlock(ulong pc, int budget, out DecodedInsn[]? decoded)
     {
         decoded = null;
@@ -67,6 +69,13 @@ public sealed unsafe partial class Hart
             decoded = block.Count > 0 ? block.Insns : null;
             return -1;
         }
+        return RunCompiled(block, function, pc, budget, epoch);
+    }
+
+    /// <summary>The compiled half of <see cref="TryRunBlock"/>, kept apart so that the lookup inlines into the interpreter.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int RunCompiled(Block block, BlockFunction function, ulong pc, int budget, int epoch)
+    {
         ulong traps = TrapCount;
         int total = 0;
         while (true)
@@ -78,12 +87,13 @@ public sealed unsafe partial class Hart
             if (total >= budget || TrapCount != traps || ((next ^ pc) & ~0xfffUL) != 0)
                 break;
             var successor = FindSuccessor(block, block.Host + (nint)(next - pc));
-            if (successor == null || (function = Volatile.Read(ref successor.Function)) == null || !successor.IsCurrent(epoch)
+            if (successor == null || Volatile.Read(ref successor.Function) is not { } successorFunction || !successor.IsCurrent(epoch)
                 || (exactBudget && successor.Count > budget - total))
             {
                 break;
             }
             block = successor;
+            function = successorFunction;
             pc = next;
         }
         Instret += (ulong)total;
