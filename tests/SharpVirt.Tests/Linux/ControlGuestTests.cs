@@ -121,7 +121,18 @@ public sealed partial class ControlGuestTests(ITestOutputHelper log)
         {
             ControlClient.Send(socket, "resume");
         }
-        s.Run("kill $P", CommandTimeout);
+        try
+        {
+            s.Run("kill $P", CommandTimeout);
+        }
+        catch (TimeoutException e)
+        {
+            // Seen twice in full-suite runs, never alone: record where the vCPU is, twice a second apart.
+            string where = ControlClient.Send(socket, "stats")["vcpu"]!.ToJsonString();
+            Thread.Sleep(1000);
+            where += " / " + ControlClient.Send(socket, "stats")["vcpu"]!.ToJsonString();
+            throw new TimeoutException($"{e.Message}\nvCPU after the resume: {where}", e);
+        }
         s.Send("poweroff");
         s.AssertExitsCleanly(CommandTimeout);
     }
