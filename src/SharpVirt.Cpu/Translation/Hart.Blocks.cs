@@ -221,7 +221,7 @@ public sealed unsafe partial class Hart
             }
             high = Math.Max(high, offset);
             low = Math.Min(low, segments[i].Offset);
-            if (segments[i].Insns[^1].Op is not (Op.Jal or Op.Jalr))
+            if (!BlockTranslator.EndsBlock(segments[i].Insns[^1].Op))
                 Include(offset);
         }
         start = (int)low;
