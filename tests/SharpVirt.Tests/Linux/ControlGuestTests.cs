@@ -121,18 +121,9 @@ public sealed partial class ControlGuestTests(ITestOutputHelper log)
         {
             ControlClient.Send(socket, "resume");
         }
-        try
-        {
-            s.Run("kill $P", CommandTimeout);
-        }
-        catch (TimeoutException e)
-        {
-            // Seen twice in full-suite runs, never alone: record where the vCPU is, twice a second apart.
-            string where = ControlClient.Send(socket, "stats")["vcpu"]!.ToJsonString();
-            Thread.Sleep(1000);
-            where += " / " + ControlClient.Send(socket, "stats")["vcpu"]!.ToJsonString();
-            throw new TimeoutException($"{e.Message}\nvCPU after the resume: {where}", e);
-        }
+        // Reap the job in the same command: if its SIGCHLD lands while busybox ash draws the next prompt, ash
+        // prints only the cursor query (ESC[6n) and no prompt. QEMU shows the same (4 of 300 tries).
+        s.Run("kill $P; wait $P", CommandTimeout);
         s.Send("poweroff");
         s.AssertExitsCleanly(CommandTimeout);
     }
