@@ -102,6 +102,7 @@ public sealed unsafe partial class Hart
         reservation = null;
         tlb.FlushAll();
         blocks.Clear();
+        jumps.Clear();
         UpdateTranslationContext();
         Kick();
     }

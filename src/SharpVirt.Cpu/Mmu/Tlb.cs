@@ -112,8 +112,12 @@ public sealed unsafe class Tlb : IDisposable
         return false;
     }
 
+    /// <summary>Counts flushes: what was cached by virtual address under one generation holds until the next.</summary>
+    public long Generation { get; private set; }
+
     public void FlushAll()
     {
+        Generation++;
         int n = Contexts * Kinds * Entries;
         for (int i = 0; i < n; i++)
             entries[i].Tag = Invalid;
@@ -132,6 +136,7 @@ public sealed unsafe class Tlb : IDisposable
     /// </summary>
     public void Flush(ulong? va, ushort? asid)
     {
+        Generation++;
         int n = Contexts * Kinds * Entries;
         if (va is ulong v)
         {
@@ -176,6 +181,7 @@ public sealed unsafe class Tlb : IDisposable
     /// <summary>Drops every entry of one translation context.</summary>
     public void FlushContext(int context)
     {
+        Generation++;
         for (int k = 0; k < Kinds; k++)
         {
             TlbEntry* t = Table(context, (AccessType)k);

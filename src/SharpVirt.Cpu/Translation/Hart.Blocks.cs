@@ -22,6 +22,7 @@ public sealed unsafe partial class Hart
     public bool CompileInForeground { get; set; }
 
     private readonly BlockCache blocks = new();
+    private readonly JumpCache jumps = new();
 
     /// <summary>The engine: decoded blocks only (interp), or also compiled ones (jit).</summary>
     public bool JitEnabled { get; set; }
@@ -69,6 +70,7 @@ public sealed unsafe partial class Hart
             decoded = block.Count > 0 ? block.Insns : null;
             return -1;
         }
+        jumps.Store(pc, JumpCache.KeyOf(tlb.Generation, fetchContext), block);
         return RunCompiled(block, function, pc, budget, epoch);
     }
 
@@ -77,16 +79,18 @@ public sealed unsafe partial class Hart
     private int RunCompiled(Block block, BlockFunction function, ulong pc, int budget, int epoch)
     {
         ulong traps = TrapCount;
+        // Compiled code changes neither the translation nor the mode (it leaves before SFENCE.VMA, CSRs and traps).
+        long key = JumpCache.KeyOf(tlb.Generation, fetchContext);
         int total = 0;
         while (true)
         {
             // An exact budget keeps the region to its first block (which fits): the chain below checks the next.
             total += function(x, pc, exactBudget ? 0 : budget - total);
             ulong next = Pc;
-            // Chain only within the page (same translation) and while nothing trapped.
-            if (total >= budget || TrapCount != traps || ((next ^ pc) & ~0xfffUL) != 0)
+            if (total >= budget || TrapCount != traps)
                 break;
-            var successor = FindSuccessor(block, block.Host + (nint)(next - pc));
+            // On the same page (same translation) the chain leads on; to another page, the jump cache.
+            var successor = ((next ^ pc) & ~0xfffUL) == 0 ? FindSuccessor(block, block.Host + (nint)(next - pc)) : jumps.Find(next, key);
             if (successor == null || Volatile.Read(ref successor.Function) is not { } successorFunction || !successor.IsCurrent(epoch)
                 || (exactBudget && successor.Count > budget - total))
             {

@@ -1,0 +1,74 @@
+using SharpVirt.Cpu;
+using SharpVirt.Cpu.Mmu;
+using SharpVirt.Cpu.Traps;
+using static SharpVirt.Tests.Cpu.PageTable;
+using C = SharpVirt.Cpu.Csr.CsrAddress;
+
+namespace SharpVirt.Tests.Cpu;
+
+/// <summary>
+/// The jump cache: compiled code goes on to a compiled block on another page by its virtual PC, which must
+/// hold only for the translation it was found under (page tables and SFENCE.VMA, privilege mode).
+/// </summary>
+public sealed class JumpCacheTests : IDisposable
+{
+    // Pages of code in other fetch TLB sets than the main code's (which is in set 0).
+    private const ulong Function = 0x4000_3000;
+    private const ulong P1 = HartBench.Data, P2 = HartBench.Data + 0x1000;
+    private const ulong UCode = HartBench.Code + 0x8000, UVa = 0x5000_5000;
+
+    private readonly HartBench b = new(jit: true);
+
+    public void Dispose() => b.Dispose();
+
+    private PageTable Paging()
+    {
+        var pt = new PageTable(b, Satp.Sv39);
+        pt.Map(HartBench.RamBase, HartBench.RamBase, 2, V | RWX | A | D | G);
+        return pt;
+    }
+
+    /// <summary>Calls <see cref="Function"/> ten times, adding what it returns in a0 to s1.</summary>
+    private static Asm CallTenTimes(Asm a, string label) => a
+        .Li(9, 10).Label(label)
+        .Li(5, (long)Function).Jalr(1, 5, 0)
+        .Add(18, 18, 10)
+        .Addi(9, 9, -1).Bnez(9, label);
+
+    [Fact]
+    public void ARemappedPageRunsItsNewCodeAfterSfenceVma()
+    {
+        var pt = Paging();
+        ulong leaf = pt.Map(Function, P1, 0, V | R | X | A | D);
+        b.Load(P1, new Asm().Li(10, 1).Ret().Assemble());
+        b.Load(P2, new Asm().Li(10, 100).Ret().Assemble());
+        ulong newPte = ((P2 >> 12) << 10) | V | R | X | A | D;
+        var main = CallTenTimes(new Asm(), "first")
+            .Li(6, (long)leaf).Li(7, (long)newPte).Sd(7, 6, 0).SfenceVma();
+        CallTenTimes(main, "second").Ecall();
+        b.Load(main);
+        b.Poke(C.Satp, pt.Satp());
+        b.Enter(PrivilegeMode.Supervisor, HartBench.Code);
+        b.RunToHalt();
+        Assert.Equal((ulong)ExceptionCause.EcallFromS, b.Mcause);
+        Assert.Equal(10UL * 1 + 10 * 100, b.X(18));
+    }
+
+    [Fact]
+    public void UserModeDoesNotRunASupervisorPageFoundInSupervisorMode()
+    {
+        // S calls the function page (not U) until its block is cached, then SRETs to U code that jumps there.
+        var pt = Paging();
+        pt.Map(Function, P1, 0, V | R | X | A | D);
+        pt.Map(UVa, UCode, 0, V | U | R | X | A | D);
+        b.Load(P1, new Asm().Li(10, 1).Ret().Assemble());
+        b.Load(UCode, new Asm().Li(5, (long)Function).Jalr(1, 5, 0).Ecall().Assemble());
+        var main = CallTenTimes(new Asm(), "loop").Li(6, (long)UVa).Csrw(C.Sepc, 6).Sret();
+        b.Load(main);
+        b.Poke(C.Satp, pt.Satp());
+        b.Enter(PrivilegeMode.Supervisor, HartBench.Code);
+        b.RunToHalt();
+        Assert.Equal(10UL, b.X(18));
+        b.AssertMTrap((ulong)ExceptionCause.InstructionPageFault, Function, Function);
+    }
+}
