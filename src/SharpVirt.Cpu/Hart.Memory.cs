@@ -112,6 +112,16 @@ public sealed unsafe partial class Hart
         }
     }
 
+    /// <summary>What <see cref="ReadSlowForCompiledCode"/> loaded.</summary>
+    private ulong loaded;
+
+    /// <summary>
+    /// The slow path of a compiled load. The value goes to <see cref="loaded"/> rather than to an out
+    /// argument: taking the address of an IL local would keep that local on the stack for the whole method.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ReadSlowForCompiledCode(ulong va, int size) => ReadSlow(va, size, out loaded);
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool ReadSlow(ulong va, int size, out ulong value)
     {

@@ -24,7 +24,8 @@ public static unsafe class BlockTranslator
     private static readonly FieldInfo LoadTlb = typeof(Hart).GetField("loadTlb", Private)!;
     private static readonly FieldInfo StoreTlb = typeof(Hart).GetField("storeTlb", Private)!;
     private static readonly FieldInfo PcField = typeof(Hart).GetField(nameof(Hart.Pc))!;
-    private static readonly MethodInfo ReadSlow = typeof(Hart).GetMethod("ReadSlow", Private)!;
+    private static readonly MethodInfo ReadSlow = typeof(Hart).GetMethod("ReadSlowForCompiledCode", Private)!;
+    private static readonly FieldInfo Loaded = typeof(Hart).GetField("loaded", Private)!;
     private static readonly MethodInfo WriteSlow = typeof(Hart).GetMethod("WriteSlow", Private)!;
     private static readonly MethodInfo RaiseFault = typeof(Hart).GetMethod("RaisePendingFault", Private)!;
     private static readonly MethodInfo RecordFault = typeof(Hart).GetMethod("Fault", Private)!;
@@ -581,16 +582,16 @@ public static unsafe class BlockTranslator
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldloc, addr);
             il.Emit(OpCodes.Ldc_I4, size);
-            il.Emit(OpCodes.Ldloca, value);
             il.Emit(OpCodes.Call, ReadSlow);
             il.Emit(OpCodes.Brfalse, faulted);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, Loaded);
             if (signed)
             {
-                il.Emit(OpCodes.Ldloc, value);
                 il.Emit(size == 1 ? OpCodes.Conv_I1 : size == 2 ? OpCodes.Conv_I2 : OpCodes.Conv_I4);
                 il.Emit(OpCodes.Conv_I8);
-                il.Emit(OpCodes.Stloc, value);
             }
+            il.Emit(OpCodes.Stloc, value);
             il.Emit(OpCodes.Br, hit);
 
             il.MarkLabel(faulted);
