@@ -70,17 +70,18 @@ public sealed unsafe partial class Hart
             decoded = block.Count > 0 ? block.Insns : null;
             return -1;
         }
-        jumps.Store(pc, JumpCache.KeyOf(tlb.Generation, fetchContext), block);
-        return RunCompiled(block, function, pc, budget, epoch);
+        // Compiled code changes neither the translation nor the mode (it leaves before SFENCE.VMA, CSRs and
+        // traps), so this key holds for the whole chain.
+        long key = JumpCache.KeyOf(tlb.Generation, fetchContext);
+        jumps.Store(pc, key, block);
+        return RunCompiled(block, function, pc, budget, epoch, key);
     }
 
     /// <summary>The compiled half of <see cref="TryRunBlock"/>, kept apart so that the lookup inlines into the interpreter.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private int RunCompiled(Block block, BlockFunction function, ulong pc, int budget, int epoch)
+    private int RunCompiled(Block block, BlockFunction function, ulong pc, int budget, int epoch, long key)
     {
         ulong traps = TrapCount;
-        // Compiled code changes neither the translation nor the mode (it leaves before SFENCE.VMA, CSRs and traps).
-        long key = JumpCache.KeyOf(tlb.Generation, fetchContext);
         int total = 0;
         while (true)
         {
