@@ -73,7 +73,7 @@ public sealed unsafe partial class Hart
     private bool Read(ulong va, int size, out ulong value)
     {
         TlbEntry* e = loadTlb + ((va >> 12) & Tlb.Mask);
-        if (e->Tag == (va & ~0xfffUL) && (int)(va & 0xfff) <= 0x1000 - size)
+        if (e->Tag == Tlb.LastPageTag(va, size))
         {
             byte* p = (byte*)(va + (ulong)e->Addend);
             value = size switch
@@ -92,7 +92,7 @@ public sealed unsafe partial class Hart
     private bool Write(ulong va, int size, ulong value)
     {
         TlbEntry* e = storeTlb + ((va >> 12) & Tlb.Mask);
-        if (e->Tag == (va & ~0xfffUL) && (int)(va & 0xfff) <= 0x1000 - size)
+        if (e->Tag == Tlb.LastPageTag(va, size))
         {
             Store((byte*)(va + (ulong)e->Addend), size, value);
             return true;

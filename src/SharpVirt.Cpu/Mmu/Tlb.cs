@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace SharpVirt.Cpu.Mmu;
@@ -47,6 +48,14 @@ public sealed unsafe class Tlb : IDisposable
         superpageMasks = (ulong*)NativeMemory.AllocZeroed((nuint)n, sizeof(ulong));
         FlushAll();
     }
+
+    /// <summary>
+    /// The tag an access of <paramref name="size"/> bytes at <paramref name="va"/> hits, as in QEMU: the page of
+    /// its last byte. Compared with the entry of the first byte's page it checks both at once, since an
+    /// access that crosses into the next page finds that page's tag in another entry, never in this one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong LastPageTag(ulong va, int size) => (va + (ulong)(size - 1)) & ~0xfffUL;
 
     public TlbEntry* Table(int context, AccessType kind) => entries + ((context * Kinds) + (int)kind) * Entries;
 

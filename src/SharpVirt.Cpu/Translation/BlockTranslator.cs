@@ -516,7 +516,7 @@ public static unsafe class BlockTranslator
             SetExit(target, 0);
         }
 
-        /// <summary>addr = rs1 + imm; entry = &amp;tlb[(addr &gt;&gt; 12) &amp; mask]; branches to <paramref name="slow"/> unless the entry hits.</summary>
+        /// <summary>addr = rs1 + imm; entry = &amp;tlb[(addr &gt;&gt; 12) &amp; mask]; branches to <paramref name="slow"/> unless the entry hits (the access within its page).</summary>
         private void TlbLookup(in DecodedInsn d, FieldInfo table, int size, Label slow)
         {
             Load(d.Rs1);
@@ -535,17 +535,18 @@ public static unsafe class BlockTranslator
             il.Emit(OpCodes.Conv_I);
             il.Emit(OpCodes.Add);
             il.Emit(OpCodes.Stloc, entry);
+            // Hits when the entry's tag is the page of the last byte (Tlb.LastPageTag).
             il.Emit(OpCodes.Ldloc, entry);
             il.Emit(OpCodes.Ldind_I8);
             il.Emit(OpCodes.Ldloc, addr);
+            if (size > 1)
+            {
+                Const(size - 1);
+                il.Emit(OpCodes.Add);
+            }
             Const(~0xfffL);
             il.Emit(OpCodes.And);
             il.Emit(OpCodes.Bne_Un, slow);
-            il.Emit(OpCodes.Ldloc, addr);
-            Const(0xfff);
-            il.Emit(OpCodes.And);
-            Const(0x1000 - size);
-            il.Emit(OpCodes.Bgt_Un, slow);
             // host address = addr + entry->Addend
             il.Emit(OpCodes.Ldloc, addr);
             il.Emit(OpCodes.Ldloc, entry);
