@@ -98,18 +98,19 @@ public static unsafe class BackgroundCompiler
     private static void Compile(Job job)
     {
         var block = job.Block;
-        if (!block.PageUnchanged)
-            return; // replaced since: nobody runs it
+        if (!block.PageUnchanged || Volatile.Read(ref block.Function) != null)
+            return; // replaced since (nobody runs it), or bound to a region compiled since
         // Another hart may have compiled the same code meanwhile.
-        var region = job.Hart.Translations.Find(block.Code);
-        if (region == null || region.Start != job.Start || !region.Code.AsSpan().SequenceEqual(job.Code))
+        if (job.Hart.Translations.Find(block.Code) is { } found && found.Matches(block.Host))
         {
-            region = new CompiledRegion(BlockTranslator.Emit(job.Segments, job.Pc), job.Start, job.Code);
-            // A DynamicMethod is only compiled to machine code at its first call: make that call here,
-            // with no registers (the block returns at once), so the vCPU thread never waits for RyuJIT.
-            BlockTranslator.Bind(region.Method, job.Hart)(null, 0, 0);
-            job.Hart.Translations.Add(block.Code, region);
+            job.Hart.Adopt(block, found);
+            return;
         }
-        Volatile.Write(ref block.Function, BlockTranslator.Bind(region.Method, job.Hart));
+        var region = new CompiledRegion(BlockTranslator.Emit(job.Segments, job.Pc), job.Start, job.Code);
+        // A DynamicMethod is only compiled to machine code at its first call: make that call here,
+        // with no registers (the block returns at once), so the vCPU thread never waits for RyuJIT.
+        BlockTranslator.Bind(region.Method, job.Hart)(null, 0, 0, 0);
+        job.Hart.Translations.Add(block.Code, region, job.Segments);
+        job.Hart.BindRegion(block, region, job.Segments);
     }
 }

@@ -3,11 +3,12 @@ using SharpVirt.Cpu.Decoders;
 namespace SharpVirt.Cpu.Translation;
 
 /// <summary>
-/// Compiled guest code, bound to its hart: runs the block from its first instruction (and the blocks of its
-/// region after it, while fewer than <c>budget</c> instructions have retired) and returns how many
-/// instructions retired. With <c>x</c> null it returns 0 at once (a call that only makes RyuJIT compile it).
+/// Compiled guest code, bound to its hart: runs the region from the first instruction of its block number
+/// <c>entry</c>, at guest PC <c>pc</c> (and the blocks of the region after it, while fewer than <c>budget</c>
+/// instructions have retired) and returns how many instructions retired. With <c>x</c> null it returns 0 at
+/// once (a call that only makes RyuJIT compile it).
 /// </summary>
-public unsafe delegate int BlockFunction(ulong* x, ulong pc, int budget);
+public unsafe delegate int BlockFunction(ulong* x, ulong pc, int budget, int entry);
 
 /// <summary>
 /// A block of guest code, keyed by the host address of its first instruction (which names one guest-physical
@@ -25,8 +26,7 @@ public sealed unsafe class Block
         Insns = insns;
         Count = insns.Length;
         code = new ReadOnlySpan<byte>((void*)host, length).ToArray();
-        checkHost = host;
-        checkCode = code;
+        check = new(host, code);
         checkedEpoch = epoch;
     }
 
@@ -43,9 +43,11 @@ public sealed unsafe class Block
     /// <summary>The bytes decoded.</summary>
     private readonly byte[] code;
     /// <summary>The bytes the block's code depends on (its region's, once compiled), and the FENCE.I epoch in which they last matched memory.</summary>
-    private nint checkHost;
-    private byte[] checkCode;
+    private CheckRange check;
     private int checkedEpoch;
+
+    /// <summary>Guest bytes at a host address; replaced as a whole, so that another thread never sees half of a change.</summary>
+    private sealed record CheckRange(nint Host, byte[] Code);
 
     /// <summary>Runs counted until the block is compiled (the background compiler takes the hottest first).</summary>
     public int Heat;
@@ -55,6 +57,9 @@ public sealed unsafe class Block
 
     /// <summary>Null until compiled (and for ever when the block starts with an instruction the translator does not take).</summary>
     public BlockFunction? Function;
+
+    /// <summary>Which block of <see cref="Function"/>'s region this one is (0 for the region's head); set before Function.</summary>
+    public int Entry;
 
     /// <summary>
     /// Chained successors: the blocks that last followed this one on the same guest page (two, for a
@@ -69,18 +74,15 @@ public sealed unsafe class Block
     public byte[] Code => code;
 
     /// <summary>Makes a FENCE.I check <paramref name="bytes"/> at <paramref name="host"/> (a compiled region's) instead of the block's own.</summary>
-    public void Cover(nint host, byte[] bytes)
-    {
-        checkHost = host;
-        checkCode = bytes;
-    }
+    public void Cover(nint host, byte[] bytes) => check = new(host, bytes);
 
     /// <summary>False once the page was written after the block was built.</summary>
     public bool PageUnchanged => Volatile.Read(ref *pageState) == generation;
 
     private bool Recheck(int epoch)
     {
-        if (!new ReadOnlySpan<byte>((void*)checkHost, checkCode.Length).SequenceEqual(checkCode))
+        var c = check;
+        if (!new ReadOnlySpan<byte>((void*)c.Host, c.Code.Length).SequenceEqual(c.Code))
             return false;
         checkedEpoch = epoch;
         return true;

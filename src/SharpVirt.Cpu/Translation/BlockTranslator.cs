@@ -51,11 +51,11 @@ public static unsafe class BlockTranslator
 
     /// <summary>
     /// The method for a region whose first segment starts at offset 0 and guest PC <paramref name="startPc"/>:
-    /// (hart, x, pc, budget) -> instructions retired. RyuJIT compiles it at its first call.
+    /// (hart, x, pc, budget, entry) -> instructions retired. RyuJIT compiles it at its first call.
     /// </summary>
     public static DynamicMethod Emit(IReadOnlyList<Segment> segments, ulong startPc)
     {
-        var method = new DynamicMethod($"block_{startPc:x}", typeof(int), [typeof(Hart), typeof(ulong*), typeof(ulong), typeof(int)], typeof(Hart).Module, skipVisibility: true);
+        var method = new DynamicMethod($"block_{startPc:x}", typeof(int), [typeof(Hart), typeof(ulong*), typeof(ulong), typeof(int), typeof(int)], typeof(Hart).Module, skipVisibility: true);
         new Emitter(method.GetILGenerator(), segments).Emit();
         return method;
     }
@@ -116,6 +116,7 @@ public static unsafe class BlockTranslator
             }
             foreach (var segment in segments)
                 heads.TryAdd(segment.Offset, il.DefineLabel());
+            EnterAtSegment();
             foreach (var segment in segments)
             {
                 var insns = segment.Insns;
@@ -136,6 +137,32 @@ public static unsafe class BlockTranslator
             // Fault: the faulting instruction's offset and count are already set.
             il.MarkLabel(fault);
             Return(raiseFault: true);
+        }
+
+        /// <summary>
+        /// Goes to the segment numbered by the entry argument (the head for 0 or out of range), first making
+        /// the PC argument the region's: the caller passes the PC of the block it enters at.
+        /// </summary>
+        private void EnterAtSegment()
+        {
+            if (segments.Count == 1)
+                return;
+            var stubs = new Label[segments.Count];
+            stubs[0] = heads[0];
+            for (int i = 1; i < stubs.Length; i++)
+                stubs[i] = il.DefineLabel();
+            il.Emit(OpCodes.Ldarg_S, (byte)4);
+            il.Emit(OpCodes.Switch, stubs);
+            il.Emit(OpCodes.Br, heads[0]);
+            for (int i = 1; i < stubs.Length; i++)
+            {
+                il.MarkLabel(stubs[i]);
+                il.Emit(OpCodes.Ldarg_2);
+                Const(segments[i].Offset);
+                il.Emit(OpCodes.Sub);
+                il.Emit(OpCodes.Starg_S, (byte)2);
+                il.Emit(OpCodes.Br, heads[segments[i].Offset]);
+            }
         }
 
         /// <summary>Writes back the registers, sets the hart's PC to the block PC plus nextOffset, optionally raises the recorded fault, returns the count.</summary>

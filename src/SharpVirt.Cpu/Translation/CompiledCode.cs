@@ -4,10 +4,11 @@ using System.Reflection.Emit;
 namespace SharpVirt.Cpu.Translation;
 
 /// <summary>
-/// A compiled region: its method, and the guest bytes it was built from (<see cref="Code"/>, starting
-/// <see cref="Start"/> bytes from the region's first instruction, so Start is zero or negative).
+/// A compiled region as one of its blocks enters it: the method, the block's <see cref="Entry"/> number (0
+/// for the head), and the guest bytes the region was built from (<see cref="Code"/>, starting
+/// <see cref="Start"/> bytes from that block's first instruction).
 /// </summary>
-public sealed record CompiledRegion(DynamicMethod Method, int Start, byte[] Code)
+public sealed record CompiledRegion(DynamicMethod Method, int Start, byte[] Code, int Entry = 0)
 {
     /// <summary>Whether the bytes around <paramref name="head"/> (on its page) are the ones this region was built from.</summary>
     public unsafe bool Matches(nint head)
@@ -39,6 +40,18 @@ public sealed class CompiledCode
         if (Methods.Count >= Capacity)
             Methods.Clear();
         Methods[new CodeBytes(code)] = region;
+    }
+
+    /// <summary>
+    /// Adds a compiled region under its head's bytes, and under each other block's the way that block enters
+    /// it (unless that block's bytes already have a region).
+    /// </summary>
+    public void Add(byte[] headCode, CompiledRegion region, IReadOnlyList<Segment> segments)
+    {
+        Add(headCode, region);
+        for (int i = 1; i < segments.Count; i++)
+            if (segments[i].Source is { } source)
+                Methods.TryAdd(new CodeBytes(source.Code), region with { Start = region.Start - (int)segments[i].Offset, Entry = i });
     }
 
     private readonly struct CodeBytes(byte[] bytes) : IEquatable<CodeBytes>

@@ -86,7 +86,7 @@ public sealed unsafe partial class Hart
         while (true)
         {
             // An exact budget keeps the region to its first block (which fits): the chain below checks the next.
-            total += function(x, pc, exactBudget ? 0 : budget - total);
+            total += function(x, pc, exactBudget ? 0 : budget - total, block.Entry);
             ulong next = Pc;
             if (total >= budget || TrapCount != traps)
                 break;
@@ -155,16 +155,44 @@ public sealed unsafe partial class Hart
         return block;
     }
 
-    /// <summary>Binds the region compiled from the same bytes (by any hart), if there is one.</summary>
+    /// <summary>Binds the region compiled from the same bytes (by any hart, as its head or another of its blocks), if there is one.</summary>
     private bool TryAdopt(Block block)
     {
         if (Translations.Find(block.Code) is not { } region || !region.Matches(block.Host))
             return false;
         block.Queued = true;
-        block.Cover(block.Host + region.Start, region.Code);
-        block.Function = BlockTranslator.Bind(region.Method, this);
+        Adopt(block, region);
         BlocksCompiled++;
         return true;
+    }
+
+    /// <summary>Makes <paramref name="block"/> run <paramref name="region"/> (compiled from its bytes), from any thread.</summary>
+    internal void Adopt(Block block, CompiledRegion region) => Adopt(block, region, BlockTranslator.Bind(region.Method, this));
+
+    /// <summary>Makes <paramref name="block"/> run <paramref name="function"/>, entering <paramref name="region"/> where it says; any thread.</summary>
+    private static void Adopt(Block block, CompiledRegion region, BlockFunction function)
+    {
+        block.Cover(block.Host + region.Start, region.Code);
+        block.Entry = region.Entry;
+        Volatile.Write(ref block.Function, function); // publishes the two above
+    }
+
+    /// <summary>
+    /// Binds a region just compiled for <paramref name="head"/> to it, and to the region's other blocks that
+    /// have no code yet, so that a block entered from elsewhere (a return, another region's exit) need not
+    /// wait for its own compilation. Called by the thread that compiled it.
+    /// </summary>
+    internal void BindRegion(Block head, CompiledRegion region, IReadOnlyList<Segment> segments)
+    {
+        var function = BlockTranslator.Bind(region.Method, this);
+        Adopt(head, region, function);
+        for (int i = 1; i < segments.Count; i++)
+        {
+            if (segments[i].Source is not { } source || Volatile.Read(ref source.Function) != null)
+                continue;
+            source.Queued = true;
+            Adopt(source, region with { Start = region.Start - (int)segments[i].Offset, Entry = i }, function);
+        }
     }
 
     /// <summary>Compiles a hot block and its region (on the background thread when it has room).</summary>
@@ -177,17 +205,15 @@ public sealed unsafe partial class Hart
             return block.Function;
         var segments = RegionOf(block, out int start, out byte[] bytes);
         BlocksCompiled++;
-        block.Cover(block.Host + start, bytes);
         if (HotThreshold <= 1 || CompileInForeground)
         {
-            var method = BlockTranslator.Emit(segments, pc);
-            block.Function = BlockTranslator.Bind(method, this);
-            Translations.Add(block.Code, new CompiledRegion(method, start, bytes));
+            var region = new CompiledRegion(BlockTranslator.Emit(segments, pc), start, bytes);
+            Translations.Add(block.Code, region, segments);
+            BindRegion(block, region, segments);
             return block.Function;
         }
         if (!BackgroundCompiler.TryEnqueue(new(this, block, segments, pc, start, bytes)))
         {
-            block.Cover(block.Host, block.Code);
             block.Queued = false; // the queue is full: try again later
             block.Heat = 0;
         }
@@ -206,12 +232,13 @@ public sealed unsafe partial class Hart
 
     /// <summary>
     /// The region of a hot block: the block, then breadth first the blocks its jumps and branches lead to on
-    /// the same page, if they have run (they are in the cache and current). Also returns the range of guest
-    /// bytes the region is built from (<paramref name="start"/> relative to the block, zero or negative).
+    /// the same page, and those its calls return to, if they have run (they are in the cache and current).
+    /// Also returns the range of guest bytes the region is built from (<paramref name="start"/> relative to
+    /// the block, zero or negative).
     /// </summary>
     private List<Segment> RegionOf(Block head, out int start, out byte[] bytes)
     {
-        var segments = new List<Segment> { new(0, TranslatablePrefix(head)) };
+        var segments = new List<Segment> { new(0, TranslatablePrefix(head), head) };
         var offsets = new HashSet<long> { 0 };
         int total = segments[0].Insns.Length, epoch = blocks.Epoch;
         long low = 0, high = 0;
@@ -226,8 +253,9 @@ public sealed unsafe partial class Hart
             }
             high = Math.Max(high, offset);
             low = Math.Min(low, segments[i].Offset);
-            if (!BlockTranslator.EndsBlock(segments[i].Insns[^1].Op))
-                Include(offset);
+            var last = segments[i].Insns[^1];
+            if (!BlockTranslator.EndsBlock(last.Op) || last.Rd != 0)
+                Include(offset); // goes on, or a call returns there
         }
         start = (int)low;
         bytes = new ReadOnlySpan<byte>((void*)(head.Host + (nint)low), (int)(high - low)).ToArray();
@@ -244,7 +272,7 @@ public sealed unsafe partial class Hart
             if (insns.Length == 0 || total + insns.Length > MaxRegionInstructions)
                 return;
             offsets.Add(offset);
-            segments.Add(new Segment(offset, insns));
+            segments.Add(new Segment(offset, insns, block));
             total += insns.Length;
         }
     }

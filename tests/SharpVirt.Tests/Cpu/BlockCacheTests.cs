@@ -40,7 +40,7 @@ public unsafe class BlockCacheTests
         var cache = new BlockCache();
         var hosts = Colliding(4);
         var compiled = NewBlock(hosts[0]);
-        compiled.Function = (x, pc, budget) => 0;
+        compiled.Function = (x, pc, budget, entry) => 0;
         var plain = NewBlock(hosts[1]);
         cache.Store(compiled);
         cache.Store(plain);

@@ -23,13 +23,26 @@ public class RegionTests
         new(12, [Decoder.Decode(Loop[3]), Decoder.Decode(Loop[4])]),
     ];
 
-    private static unsafe (int Retired, ulong[] X) Call(Hart hart, Segment[] segments, ulong x11, int budget)
+    /// <summary>Runs the region entered at its segment <paramref name="entry"/>, whose first instruction is at <paramref name="pc"/>.</summary>
+    private static unsafe (int Retired, ulong[] X) Call(Hart hart, Segment[] segments, ulong x11, int budget, int entry = 0, ulong pc = HartBench.Code)
     {
         var function = BlockTranslator.Bind(BlockTranslator.Emit(segments, HartBench.Code), hart);
         var x = new ulong[32];
         x[11] = x11;
         fixed (ulong* p = x)
-            return (function(p, HartBench.Code, budget), x);
+            return (function(p, pc, budget, entry), x);
+    }
+
+    [Fact]
+    public void ARegionCanBeEnteredAtItsSecondBlock()
+    {
+        using var b = new HartBench(jit: true);
+        // b, a, b, a, b: the loop counts x11 down from 3 but adds to x10 only twice.
+        var (retired, x) = Call(b.Hart, TwoSegments(), 3, 10_000, entry: 1, pc: HartBench.Code + 12);
+        Assert.Equal(10, retired);
+        Assert.Equal(2UL, x[10]);
+        Assert.Equal(0UL, x[11]);
+        Assert.Equal(HartBench.Code + 20, b.Hart.Pc);
     }
 
     [Fact]
@@ -81,6 +94,30 @@ public class RegionTests
         Assert.Equal(0, region.Start);
         Assert.Equal(bytes[a..(a + 20)], region.Code);
         // The loop ran in a's method from the second pass on: b was never hot by itself.
+        Assert.Equal(1, b.Hart.BlocksCompiled);
+    }
+
+    [Fact]
+    public void TheBlockACallReturnsToRunsInTheCallersRegion()
+    {
+        using var b = new HartBench(jit: true);
+        b.Hart.HotThreshold = 2;
+        // loop: CALL f; ADDI x11, x11, -1; BNEZ x11, loop; ECALL.  f: ADDI x10, x10, 1; RET
+        var program = new Asm().Li(11, 100)
+            .Label("loop").Jal(1, "f").Addi(11, 11, -1).Bnez(11, "loop").Ecall()
+            .Label("f").Addi(10, 10, 1).Ret();
+        byte[] bytes = program.Assemble();
+        b.RunProgram(program);
+        Assert.Equal(11UL, b.Mcause);
+        Assert.Equal(100UL, b.X(10));
+
+        // The loop head's region holds f and the return site, which enters it there: one compilation for all
+        // three blocks, though the return site and f were as hot as the head.
+        int loop = program.OffsetOf("loop"), back = loop + 4;
+        var entry = b.Hart.Translations.Find(bytes[back..(back + 12)]);
+        Assert.NotNull(entry);
+        Assert.NotEqual(0, entry.Entry);
+        Assert.Same(b.Hart.Translations.Find(bytes[loop..(loop + 4)])!.Method, entry.Method);
         Assert.Equal(1, b.Hart.BlocksCompiled);
     }
 
