@@ -10,7 +10,7 @@ namespace SharpVirt.Cpu.Translation;
 /// <summary>
 /// Translates a region (a hot block and the blocks it reaches on its page, see <see cref="Segment"/>) into a
 /// .NET <see cref="DynamicMethod"/>. Guest registers live in IL locals (RyuJIT assigns host registers) and
-/// are written back at every exit. A jump to another block of the region is an IL branch: blocks on one page
+/// are written back at every exit, or in a region that uses many of them, at every write. A jump to another block of the region is an IL branch: blocks on one page
 /// are chained inside the method, until the caller's budget runs out. Loads and stores inline the TLB hit
 /// and call the hart's slow path on a miss; a fault writes back, points the hart at the faulting instruction
 /// and raises the trap, so exceptions stay precise. The code is position independent: the region's virtual
@@ -20,10 +20,15 @@ public static unsafe class BlockTranslator
 {
     public const int MaxInstructions = 64;
 
+    /// <summary>Regions using more guest registers than this write each register through to the hart (see the emitter).</summary>
+    public const int WriteThroughAbove = 10;
+
     private const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
     private static readonly FieldInfo LoadTlb = typeof(Hart).GetField("loadTlb", Private)!;
     private static readonly FieldInfo StoreTlb = typeof(Hart).GetField("storeTlb", Private)!;
     private static readonly FieldInfo PcField = typeof(Hart).GetField(nameof(Hart.Pc))!;
+    private static readonly FieldInfo RegionPc = typeof(Hart).GetField("regionPc", Private)!;
+    private static readonly FieldInfo RegionBudget = typeof(Hart).GetField("regionBudget", Private)!;
     private static readonly MethodInfo ReadSlow = typeof(Hart).GetMethod("ReadSlowForCompiledCode", Private)!;
     private static readonly FieldInfo Loaded = typeof(Hart).GetField("loaded", Private)!;
     private static readonly MethodInfo WriteSlow = typeof(Hart).GetMethod("WriteSlow", Private)!;
@@ -67,10 +72,16 @@ public static unsafe class BlockTranslator
     {
         private readonly LocalBuilder?[] reg = new LocalBuilder?[32];
         private readonly bool[] written = new bool[32];
+        /// <summary>
+        /// Whether every register write also goes to the hart at once. Otherwise the exits write registers back,
+        /// which keeps every guest register live across the whole method: with more of them than host
+        /// registers, RyuJIT keeps most of them in stack slots, hot loops included.
+        /// </summary>
+        private bool writeThrough;
         /// <summary>The label of each segment's first instruction, by its offset from the region's PC.</summary>
         private readonly Dictionary<long, Label> heads = [];
-        // retired: instructions of the current segment at an exit; done: those of the segments already left.
-        private LocalBuilder addr = null!, value = null!, entry = null!, nextOffset = null!, retired = null!, done = null!;
+        // retired: instructions of the current segment at an exit; left: the budget less the segments already left.
+        private LocalBuilder addr = null!, value = null!, entry = null!, nextOffset = null!, retired = null!, left = null!;
         private Label exit, fault;
 
         public void Emit()
@@ -87,12 +98,13 @@ public static unsafe class BlockTranslator
                     written[d.Rd] = d.Rd != 0;
                 }
             }
+            writeThrough = reg.Count(r => r != null) > WriteThroughAbove;
             addr = il.DeclareLocal(typeof(ulong));
             value = il.DeclareLocal(typeof(ulong));
             entry = il.DeclareLocal(typeof(nint));
             nextOffset = il.DeclareLocal(typeof(long));
             retired = il.DeclareLocal(typeof(int));
-            done = il.DeclareLocal(typeof(int));
+            left = il.DeclareLocal(typeof(int));
             exit = il.DefineLabel();
             fault = il.DefineLabel();
 
@@ -103,6 +115,15 @@ public static unsafe class BlockTranslator
             il.Emit(OpCodes.Ldc_I4_0);
             il.Emit(OpCodes.Ret);
             il.MarkLabel(run);
+            // The region's PC and budget go to the hart, which leaves host registers to guest ones.
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldarg_2);
+            il.Emit(OpCodes.Stfld, RegionPc);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldarg_3);
+            il.Emit(OpCodes.Stfld, RegionBudget);
+            il.Emit(OpCodes.Ldarg_3);
+            il.Emit(OpCodes.Stloc, left);
 
             for (int i = 1; i < 32; i++)
             {
@@ -157,10 +178,11 @@ public static unsafe class BlockTranslator
             for (int i = 1; i < stubs.Length; i++)
             {
                 il.MarkLabel(stubs[i]);
+                il.Emit(OpCodes.Ldarg_0);
                 il.Emit(OpCodes.Ldarg_2);
                 Const(segments[i].Offset);
                 il.Emit(OpCodes.Sub);
-                il.Emit(OpCodes.Starg_S, (byte)2);
+                il.Emit(OpCodes.Stfld, RegionPc);
                 il.Emit(OpCodes.Br, heads[segments[i].Offset]);
             }
         }
@@ -170,7 +192,7 @@ public static unsafe class BlockTranslator
         {
             WriteBack();
             il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Ldarg_2);
+            RegionBase();
             il.Emit(OpCodes.Ldloc, nextOffset);
             il.Emit(OpCodes.Add);
             il.Emit(OpCodes.Stfld, PcField);
@@ -180,7 +202,10 @@ public static unsafe class BlockTranslator
                 il.Emit(OpCodes.Call, RaiseFault);
             }
             il.Emit(OpCodes.Ldloc, retired);
-            il.Emit(OpCodes.Ldloc, done);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, RegionBudget);
+            il.Emit(OpCodes.Ldloc, left);
+            il.Emit(OpCodes.Sub);
             il.Emit(OpCodes.Add);
             il.Emit(OpCodes.Ret);
         }
@@ -196,6 +221,8 @@ public static unsafe class BlockTranslator
 
         private void WriteBack()
         {
+            if (writeThrough)
+                return;
             for (int i = 1; i < 32; i++)
             {
                 if (!written[i])
@@ -222,15 +249,32 @@ public static unsafe class BlockTranslator
             if (rd == 0)
                 il.Emit(OpCodes.Pop);
             else
+            {
                 il.Emit(OpCodes.Stloc, reg[rd]!);
+                if (writeThrough)
+                {
+                    il.Emit(OpCodes.Ldarg_1);
+                    il.Emit(OpCodes.Ldc_I4, rd * 8);
+                    il.Emit(OpCodes.Add);
+                    il.Emit(OpCodes.Ldloc, reg[rd]!);
+                    il.Emit(OpCodes.Stind_I8);
+                }
+            }
         }
 
         private void Const(long v) => il.Emit(OpCodes.Ldc_I8, v);
 
+        /// <summary>Pushes the guest PC of the region's first instruction (kept in the hart, not in a host register).</summary>
+        private void RegionBase()
+        {
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, RegionPc);
+        }
+
         /// <summary>Pushes the guest PC of this instruction plus <paramref name="delta"/>.</summary>
         private void Pc(long offset, long delta)
         {
-            il.Emit(OpCodes.Ldarg_2);
+            RegionBase();
             Const(offset + delta);
             il.Emit(OpCodes.Add);
         }
@@ -372,7 +416,7 @@ public static unsafe class BlockTranslator
                     il.Emit(OpCodes.Add);
                     Const(~1L);
                     il.Emit(OpCodes.And);
-                    il.Emit(OpCodes.Ldarg_2);
+                    RegionBase();
                     il.Emit(OpCodes.Sub);
                     il.Emit(OpCodes.Stloc, nextOffset);
                     Pc(off, d.Length);
@@ -524,7 +568,7 @@ public static unsafe class BlockTranslator
 
         /// <summary>
         /// Leaves the current segment after its first <paramref name="count"/> instructions for the code at
-        /// <paramref name="target"/>: a branch to that segment while the budget (argument 3) lasts, else an exit.
+        /// <paramref name="target"/>: a branch to that segment while the budget lasts, else an exit.
         /// </summary>
         private void GoTo(long target, int count)
         {
@@ -533,13 +577,13 @@ public static unsafe class BlockTranslator
                 SetExit(target, count);
                 return;
             }
-            il.Emit(OpCodes.Ldloc, done);
+            il.Emit(OpCodes.Ldloc, left);
             il.Emit(OpCodes.Ldc_I4, count);
-            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Sub);
             il.Emit(OpCodes.Dup);
-            il.Emit(OpCodes.Stloc, done);
-            il.Emit(OpCodes.Ldarg_3);
-            il.Emit(OpCodes.Blt, head);
+            il.Emit(OpCodes.Stloc, left);
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Bgt, head);
             SetExit(target, 0);
         }
 

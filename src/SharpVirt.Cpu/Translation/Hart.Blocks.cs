@@ -24,6 +24,12 @@ public sealed unsafe partial class Hart
     private readonly BlockCache blocks = new();
     private readonly JumpCache jumps = new();
 
+    /// <summary>The running compiled region's first PC and budget, kept here to leave host registers to guest ones.</summary>
+#pragma warning disable CS0169 // used by compiled code only (BlockTranslator)
+    private ulong regionPc;
+    private int regionBudget;
+#pragma warning restore CS0169
+
     /// <summary>The engine: decoded blocks only (interp), or also compiled ones (jit).</summary>
     public bool JitEnabled { get; set; }
 
