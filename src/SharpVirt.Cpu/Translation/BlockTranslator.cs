@@ -10,8 +10,9 @@ namespace SharpVirt.Cpu.Translation;
 /// <summary>
 /// Translates a region (a hot block and the blocks it reaches on its page, see <see cref="Segment"/>) into a
 /// .NET <see cref="DynamicMethod"/>. Guest registers live in IL locals (RyuJIT assigns host registers) and
-/// are written back at every exit, or in a region that uses many of them, at every write. A jump to another block of the region is an IL branch: blocks on one page
-/// are chained inside the method, until the caller's budget runs out. Loads and stores inline the TLB hit
+/// are written back at every exit, or, in a region that uses many of them, at every write. A jump to another
+/// block of the region is an IL branch: blocks on one page are chained inside the method, until the
+/// caller's budget runs out. Any block of the region can enter it. Loads and stores inline the TLB hit
 /// and call the hart's slow path on a miss; a fault writes back, points the hart at the faulting instruction
 /// and raises the trap, so exceptions stay precise. The code is position independent: the region's virtual
 /// PC is an argument, since one physical page can be mapped at several addresses.
@@ -161,8 +162,8 @@ public static unsafe class BlockTranslator
         }
 
         /// <summary>
-        /// Goes to the segment numbered by the entry argument (the head for 0 or out of range), first making
-        /// the PC argument the region's: the caller passes the PC of the block it enters at.
+        /// Goes to the segment numbered by the entry argument (the head for 0 or out of range). The caller
+        /// passes the PC of the block it enters at, so the region's PC is that less the segment's offset.
         /// </summary>
         private void EnterAtSegment()
         {
