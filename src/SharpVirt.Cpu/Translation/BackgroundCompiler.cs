@@ -101,7 +101,7 @@ public static unsafe class BackgroundCompiler
         if (!block.PageUnchanged || Volatile.Read(ref block.Function) != null)
             return; // replaced since (nobody runs it), or bound to a region compiled since
         // Another hart may have compiled the same code meanwhile.
-        if (job.Hart.Translations.Find(block.Code) is { } found && found.Matches(block.Host))
+        if (job.Hart.Translations.FindFor(block) is { } found)
         {
             job.Hart.Adopt(block, found);
             return;

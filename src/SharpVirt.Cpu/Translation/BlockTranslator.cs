@@ -130,9 +130,7 @@ public static unsafe class BlockTranslator
             {
                 if (reg[i] is null)
                     continue;
-                il.Emit(OpCodes.Ldarg_1);
-                il.Emit(OpCodes.Ldc_I4, i * 8);
-                il.Emit(OpCodes.Add);
+                RegisterAddress(i);
                 il.Emit(OpCodes.Ldind_I8);
                 il.Emit(OpCodes.Stloc, reg[i]!);
             }
@@ -226,14 +224,25 @@ public static unsafe class BlockTranslator
                 return;
             for (int i = 1; i < 32; i++)
             {
-                if (!written[i])
-                    continue;
-                il.Emit(OpCodes.Ldarg_1);
-                il.Emit(OpCodes.Ldc_I4, i * 8);
-                il.Emit(OpCodes.Add);
-                il.Emit(OpCodes.Ldloc, reg[i]!);
-                il.Emit(OpCodes.Stind_I8);
+                if (written[i])
+                    StoreToHart(i);
             }
+        }
+
+        /// <summary>Pushes the address of guest register <paramref name="r"/> in the hart (argument 1).</summary>
+        private void RegisterAddress(int r)
+        {
+            il.Emit(OpCodes.Ldarg_1);
+            il.Emit(OpCodes.Ldc_I4, r * 8);
+            il.Emit(OpCodes.Add);
+        }
+
+        /// <summary>Stores the IL local of guest register <paramref name="r"/> to the hart.</summary>
+        private void StoreToHart(int r)
+        {
+            RegisterAddress(r);
+            il.Emit(OpCodes.Ldloc, reg[r]!);
+            il.Emit(OpCodes.Stind_I8);
         }
 
         private void Load(int r)
@@ -253,13 +262,7 @@ public static unsafe class BlockTranslator
             {
                 il.Emit(OpCodes.Stloc, reg[rd]!);
                 if (writeThrough)
-                {
-                    il.Emit(OpCodes.Ldarg_1);
-                    il.Emit(OpCodes.Ldc_I4, rd * 8);
-                    il.Emit(OpCodes.Add);
-                    il.Emit(OpCodes.Ldloc, reg[rd]!);
-                    il.Emit(OpCodes.Stind_I8);
-                }
+                    StoreToHart(rd);
             }
         }
 

@@ -17,6 +17,9 @@ public sealed record CompiledRegion(DynamicMethod Method, int Start, byte[] Code
         return from >= page && from + Code.Length <= page + 0x1000
             && new ReadOnlySpan<byte>((void*)from, Code.Length).SequenceEqual(Code);
     }
+
+    /// <summary>This region as its block number <paramref name="entry"/>, <paramref name="offset"/> bytes after the head, enters it.</summary>
+    public CompiledRegion EnteredAt(int entry, long offset) => this with { Start = Start - (int)offset, Entry = entry };
 }
 
 /// <summary>
@@ -35,6 +38,9 @@ public sealed class CompiledCode
     /// <summary>The region last compiled from a block with the bytes <paramref name="code"/>.</summary>
     public CompiledRegion? Find(byte[] code) => Methods.TryGetValue(new CodeBytes(code), out var m) ? m : null;
 
+    /// <summary>A region <paramref name="block"/> can run: compiled from its bytes, and the rest of its bytes still in place.</summary>
+    public CompiledRegion? FindFor(Block block) => Find(block.Code) is { } region && region.Matches(block.Host) ? region : null;
+
     public void Add(byte[] code, CompiledRegion region)
     {
         if (Methods.Count >= Capacity)
@@ -51,7 +57,7 @@ public sealed class CompiledCode
         Add(headCode, region);
         for (int i = 1; i < segments.Count; i++)
             if (segments[i].Source is { } source)
-                Methods.TryAdd(new CodeBytes(source.Code), region with { Start = region.Start - (int)segments[i].Offset, Entry = i });
+                Methods.TryAdd(new CodeBytes(source.Code), region.EnteredAt(i, segments[i].Offset));
     }
 
     private readonly struct CodeBytes(byte[] bytes) : IEquatable<CodeBytes>

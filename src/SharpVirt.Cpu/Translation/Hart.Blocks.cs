@@ -164,7 +164,7 @@ public sealed unsafe partial class Hart
     /// <summary>Binds the region compiled from the same bytes (by any hart, as its head or another of its blocks), if there is one.</summary>
     private bool TryAdopt(Block block)
     {
-        if (Translations.Find(block.Code) is not { } region || !region.Matches(block.Host))
+        if (Translations.FindFor(block) is not { } region)
             return false;
         block.Queued = true;
         Adopt(block, region);
@@ -197,7 +197,7 @@ public sealed unsafe partial class Hart
             if (segments[i].Source is not { } source || Volatile.Read(ref source.Function) != null)
                 continue;
             source.Queued = true;
-            Adopt(source, region with { Start = region.Start - (int)segments[i].Offset, Entry = i }, function);
+            Adopt(source, region.EnteredAt(i, segments[i].Offset), function);
         }
     }
 
