@@ -103,6 +103,7 @@ public sealed unsafe partial class Hart
         tlb.FlushAll();
         blocks.Clear();
         jumps.Clear();
+        previous = null;
         UpdateTranslationContext();
         Kick();
     }

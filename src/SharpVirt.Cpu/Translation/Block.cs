@@ -62,8 +62,9 @@ public sealed unsafe class Block
     public int Entry;
 
     /// <summary>
-    /// Chained successors: the blocks that last followed this one on the same guest page (two, for a
-    /// branch's two ways). Same page means same translation, so the next block needs no TLB lookup.
+    /// Chained successors: the blocks that last followed this one (two, for a branch's two ways), found by
+    /// host address. On the same guest page (same translation) compiled code goes on to them with no TLB lookup;
+    /// the interpreter finds the next block among them before it looks in the cache.
     /// </summary>
     public Block? Next0, Next1;
 

@@ -22,6 +22,9 @@ public sealed unsafe partial class Hart
     public bool CompileInForeground { get; set; }
 
     private readonly BlockCache blocks = new();
+
+    /// <summary>The block run last (decoded or compiled): its successors lead to the next block without a cache lookup.</summary>
+    private Block? previous;
     private readonly JumpCache jumps = new();
 
     /// <summary>The running compiled region's first PC and budget, kept here to leave host registers to guest ones.</summary>
@@ -61,13 +64,21 @@ public sealed unsafe partial class Hart
         if (e->Tag != (pc & ~0xfffUL))
             return -1;
         nint host = (nint)(pc + (ulong)e->Addend);
-        var block = blocks.Find(host);
+        // The block that ran last usually leads here (one of its two last successors): no cache lookup then.
+        var last = previous;
+        var block = last?.Next0?.Host == host ? last.Next0 : last?.Next1?.Host == host ? last.Next1 : blocks.Find(host);
         int epoch = blocks.Epoch;
         if (block == null || !block.IsCurrent(epoch))
         {
             block = Decode(pc, host);
             blocks.Store(block);
         }
+        if (last != null && last.Next0 != block && last.Next1 != block)
+        {
+            last.Next1 = last.Next0;
+            last.Next0 = block;
+        }
+        previous = block;
         var function = Volatile.Read(ref block.Function);
         if (function == null && JitEnabled && ++block.Heat >= HotThreshold && !block.Queued)
             function = Compile(block, pc);
@@ -107,6 +118,7 @@ public sealed unsafe partial class Hart
             function = successorFunction;
             pc = next;
         }
+        previous = block;
         Instret += (ulong)total;
         return total;
     }
