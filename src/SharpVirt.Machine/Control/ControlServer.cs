@@ -17,6 +17,9 @@ public sealed class ControlServer : IDisposable
     private readonly Task acceptLoop;
     private readonly PosixSignalRegistration[] signals;
     private int disposed;
+    /// <summary>Requests being handled or answered; Dispose waits up to <see cref="ReplyGrace"/> for them.</summary>
+    private int replying;
+    private static readonly TimeSpan ReplyGrace = TimeSpan.FromSeconds(2);
 
     private ControlServer(ControlOps ops, string path, Socket listener)
     {
@@ -125,12 +128,21 @@ public sealed class ControlServer : IDisposable
                     return;
                 if (line.Trim().Length == 0)
                     continue;
-                // Operations block briefly (pause waits for the vCPUs) and touch the VM from this thread.
-                string reply = Ops.Handle(line);
-                await writer.WriteLineAsync(reply.AsMemory(), stopping.Token).ConfigureAwait(false);
+                // Operations block briefly (pause waits for the vCPUs) and touch the VM from this thread. A reply
+                // in flight holds off Dispose: after "stop" the VM may end before the reply is written.
+                Interlocked.Increment(ref replying);
+                try
+                {
+                    string reply = Ops.Handle(line);
+                    await writer.WriteLineAsync(reply.AsMemory(), CancellationToken.None).WaitAsync(ReplyGrace).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref replying);
+                }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or TimeoutException)
         {
             // The client went away or the server is stopping.
         }
@@ -156,6 +168,7 @@ public sealed class ControlServer : IDisposable
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         foreach (var registration in signals)
             registration.Dispose();
+        SpinWait.SpinUntil(() => Volatile.Read(ref replying) == 0, ReplyGrace);
         stopping.Cancel();
         listener.Dispose();
         try
