@@ -137,6 +137,8 @@ public sealed unsafe partial class Hart
             }
             return true;
         }
+        if (tlb.TryVictim(dataContext, AccessType.Load, va))
+            return Read(va, size, out value);
         if (!Translate(va, AccessType.Load, out ulong pa))
             return false;
         byte* page = memory.GetHostPointer(pa & ~0xfffUL, 0x1000);
@@ -167,6 +169,8 @@ public sealed unsafe partial class Hart
                     return false;
             return true;
         }
+        if (TryStoreVictim(va))
+            return Write(va, size, value);
         if (!Translate(va, AccessType.Store, out ulong pa))
             return false;
         byte* page = memory.GetHostPointer(pa & ~0xfffUL, 0x1000);
@@ -211,6 +215,20 @@ public sealed unsafe partial class Hart
         return false;
     }
 
+    /// <summary>A store entry back from the TLB's victims, unless its page has come to hold translated code (see <see cref="FillStoreEntry"/>).</summary>
+    private bool TryStoreVictim(ulong va)
+    {
+        if (!tlb.TryVictim(dataContext, AccessType.Store, va))
+            return false;
+        TlbEntry* e = storeTlb + ((va >> 12) & Tlb.Mask);
+        byte* page = (byte*)((va & ~0xfffUL) + (ulong)e->Addend);
+        Interlocked.MemoryBarrier();
+        if (!CodePages.HoldsCode(CodeStateOf(page)))
+            return true;
+        tlb.EvictStoresTo(page);
+        return false;
+    }
+
     /// <summary>Fetches the instruction at <paramref name="pc"/>: 16 bits if compressed, else 32 (possibly across pages).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Fetch(ulong pc, out uint raw)
@@ -247,7 +265,7 @@ public sealed unsafe partial class Hart
     {
         half = 0;
         TlbEntry* e = fetchTlb + ((va >> 12) & Tlb.Mask);
-        if (e->Tag != (va & ~0xfffUL))
+        if (e->Tag != (va & ~0xfffUL) && !tlb.TryVictim(fetchContext, AccessType.Fetch, va))
         {
             if (!Translate(va, AccessType.Fetch, out ulong pa))
                 return false;

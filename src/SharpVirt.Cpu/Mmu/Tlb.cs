@@ -15,7 +15,10 @@ public struct TlbEntry
 /// The soft TLB: one direct-mapped table per (translation context, access kind). The context is the
 /// effective privilege (U, S, S with SUM, M) so that traps and SUM toggles switch tables rather than
 /// flush them. Only RAM pages with the access permitted enter a table; a store entry exists only once
-/// the page's D bit is set, so the fast path never needs to check permissions or A/D.
+/// the page's D bit is set, so the fast path never needs to check permissions or A/D. An entry pushed out
+/// of its slot goes to a small fully associative victim table, as in QEMU, which the slow path searches
+/// before walking the page table: pages whose numbers collide modulo the table size then cost a swap,
+/// not a walk, when a loop uses them in turn.
 /// </summary>
 public sealed unsafe class Tlb : IDisposable
 {
@@ -24,11 +27,18 @@ public sealed unsafe class Tlb : IDisposable
     public const int ContextUser = 0, ContextSupervisor = 1, ContextSupervisorSum = 2, ContextMachine = 3;
     public const ulong Invalid = 1; // never a page-aligned tag
 
+    /// <summary>Victim entries per (context, kind).</summary>
+    public const int Victims = 8;
+    private const int Tables = Contexts * Kinds, MainEntries = Tables * Entries;
+
+    /// <summary>The tables (<see cref="MainEntries"/> entries), then each table's victims.</summary>
     private readonly TlbEntry* entries;
     /// <summary>Per entry: ASID+1 of a non-global mapping, or 0 for a global one (SFENCE.VMA filtering).</summary>
     private readonly uint* asids;
     /// <summary>Per entry: the offset mask of the superpage it was cut from, or 0 for a 4 KiB page.</summary>
     private readonly ulong* superpageMasks;
+    /// <summary>Per table: the victim slot the next evicted entry takes (round robin).</summary>
+    private readonly int[] nextVictim = new int[Tables];
     /// <summary>
     /// Which superpages have pieces in the table since the last full flush, so that SFENCE.VMA by an address
     /// outside all of them stays a one-index affair: a bitmap of 2 MiB regions (hashed by address bits 32:21),
@@ -42,7 +52,7 @@ public sealed unsafe class Tlb : IDisposable
 
     public Tlb()
     {
-        int n = Contexts * Kinds * Entries;
+        int n = MainEntries + Tables * Victims;
         entries = (TlbEntry*)NativeMemory.AlignedAlloc((nuint)(n * sizeof(TlbEntry)), 64);
         asids = (uint*)NativeMemory.AllocZeroed((nuint)n, sizeof(uint));
         superpageMasks = (ulong*)NativeMemory.AllocZeroed((nuint)n, sizeof(ulong));
@@ -66,14 +76,56 @@ public sealed unsafe class Tlb : IDisposable
     public void Fill(int context, AccessType kind, ulong va, byte* host, bool global, ushort asid, ulong pageMask = 0xfff)
     {
         int index = (int)((va >> 12) & Mask);
-        int slot = ((context * Kinds) + (int)kind) * Entries + index;
+        int table = (context * Kinds) + (int)kind;
+        int slot = table * Entries + index;
         ulong page = va & ~0xfffUL;
+        if (entries[slot].Tag != Invalid && entries[slot].Tag != page)
+        {
+            int victim = VictimSlot(table, nextVictim[table]);
+            nextVictim[table] = (nextVictim[table] + 1) % Victims;
+            Move(slot, victim);
+        }
         entries[slot].Tag = page;
         entries[slot].Addend = (long)host - (long)page;
         asids[slot] = global ? 0u : asid + 1u;
         superpageMasks[slot] = pageMask > 0xfff ? pageMask : 0;
         if (pageMask > 0xfff)
             NoteSuperpage(va, pageMask);
+    }
+
+    private static int VictimSlot(int table, int i) => MainEntries + table * Victims + i;
+
+    private void Move(int from, int to)
+    {
+        entries[to] = entries[from];
+        asids[to] = asids[from];
+        superpageMasks[to] = superpageMasks[from];
+    }
+
+    /// <summary>
+    /// On a miss: if a victim entry of this table holds the page of <paramref name="va"/>, swaps it with the
+    /// entry in its slot and returns true (the table then hits).
+    /// </summary>
+    public bool TryVictim(int context, AccessType kind, ulong va)
+    {
+        int table = (context * Kinds) + (int)kind;
+        ulong page = va & ~0xfffUL;
+        for (int i = 0; i < Victims; i++)
+        {
+            int victim = VictimSlot(table, i);
+            if (entries[victim].Tag != page)
+                continue;
+            int slot = table * Entries + (int)((va >> 12) & Mask);
+            var entry = entries[victim];
+            uint asid = asids[victim];
+            ulong mask = superpageMasks[victim];
+            Move(slot, victim);
+            entries[slot] = entry;
+            asids[slot] = asid;
+            superpageMasks[slot] = mask;
+            return true;
+        }
+        return false;
     }
 
     private void NoteSuperpage(ulong va, ulong mask)
@@ -127,7 +179,7 @@ public sealed unsafe class Tlb : IDisposable
     public void FlushAll()
     {
         Generation++;
-        int n = Contexts * Kinds * Entries;
+        int n = MainEntries + Tables * Victims;
         for (int i = 0; i < n; i++)
             entries[i].Tag = Invalid;
         if (anySuperpage)
@@ -146,12 +198,15 @@ public sealed unsafe class Tlb : IDisposable
     public void Flush(ulong? va, ushort? asid)
     {
         Generation++;
-        int n = Contexts * Kinds * Entries;
+        int n = MainEntries + Tables * Victims;
         if (va is ulong v)
         {
             ulong page = v & ~0xfffUL;
             int index = (int)((v >> 12) & Mask);
-            for (int slot = index; slot < n; slot += Entries)
+            for (int slot = index; slot < MainEntries; slot += Entries)
+                if (entries[slot].Tag == page && Matches(slot, asid))
+                    entries[slot].Tag = Invalid;
+            for (int slot = MainEntries; slot < n; slot++)
                 if (entries[slot].Tag == page && Matches(slot, asid))
                     entries[slot].Tag = Invalid;
             if (MayBeInSuperpage(v))
@@ -177,13 +232,19 @@ public sealed unsafe class Tlb : IDisposable
     {
         for (int context = 0; context < Contexts; context++)
         {
-            TlbEntry* t = Table(context, AccessType.Store);
-            for (int i = 0; i < Entries; i++)
-            {
-                ulong tag = t[i].Tag;
-                if (tag != Invalid && (byte*)(tag + (ulong)t[i].Addend) == hostPage)
-                    Volatile.Write(ref t[i].Tag, Invalid);
-            }
+            int table = (context * Kinds) + (int)AccessType.Store;
+            EvictTo(entries + table * Entries, Entries, hostPage);
+            EvictTo(entries + VictimSlot(table, 0), Victims, hostPage);
+        }
+    }
+
+    private static void EvictTo(TlbEntry* t, int count, byte* hostPage)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            ulong tag = t[i].Tag;
+            if (tag != Invalid && (byte*)(tag + (ulong)t[i].Addend) == hostPage)
+                Volatile.Write(ref t[i].Tag, Invalid);
         }
     }
 
@@ -196,6 +257,8 @@ public sealed unsafe class Tlb : IDisposable
             TlbEntry* t = Table(context, (AccessType)k);
             for (int i = 0; i < Entries; i++)
                 t[i].Tag = Invalid;
+            for (int i = 0; i < Victims; i++)
+                entries[VictimSlot((context * Kinds) + k, i)].Tag = Invalid;
         }
     }
 
