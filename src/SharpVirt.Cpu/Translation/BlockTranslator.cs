@@ -24,6 +24,9 @@ public static unsafe class BlockTranslator
     /// <summary>Regions using more guest registers than this write each register through to the hart (see the emitter).</summary>
     public const int WriteThroughAbove = 10;
 
+    /// <summary>A JALR compares its target with at most this many return sites of its region.</summary>
+    public const int MaxReturnSites = 8;
+
     private const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
     private static readonly FieldInfo LoadTlb = typeof(Hart).GetField("loadTlb", Private)!;
     private static readonly FieldInfo StoreTlb = typeof(Hart).GetField("storeTlb", Private)!;
@@ -81,6 +84,8 @@ public static unsafe class BlockTranslator
         private bool writeThrough;
         /// <summary>The label of each segment's first instruction, by its offset from the region's PC.</summary>
         private readonly Dictionary<long, Label> heads = [];
+        /// <summary>The heads that follow a call in the region (where its callee's return leads), at most <see cref="MaxReturnSites"/>.</summary>
+        private readonly List<long> returnSites = [];
         // retired: instructions of the current segment at an exit; left: the budget less the segments already left.
         private LocalBuilder addr = null!, value = null!, entry = null!, nextOffset = null!, retired = null!, left = null!;
         private Label exit, fault;
@@ -136,6 +141,16 @@ public static unsafe class BlockTranslator
             }
             foreach (var segment in segments)
                 heads.TryAdd(segment.Offset, il.DefineLabel());
+            foreach (var segment in segments)
+            {
+                var call = segment.Insns[^1];
+                long after = segment.Offset + segment.Insns.Sum(d => (long)d.Length);
+                if (call.Op is Op.Jal or Op.Jalr && call.Rd != 0 && heads.ContainsKey(after) && !returnSites.Contains(after)
+                    && returnSites.Count < MaxReturnSites)
+                {
+                    returnSites.Add(after);
+                }
+            }
             EnterAtSegment();
             foreach (var segment in segments)
             {
@@ -425,6 +440,7 @@ public static unsafe class BlockTranslator
                     il.Emit(OpCodes.Stloc, nextOffset);
                     Pc(off, d.Length);
                     Store(d.Rd);
+                    ReturnInsideRegion(k + 1);
                     il.Emit(OpCodes.Ldc_I4, k + 1);
                     il.Emit(OpCodes.Stloc, retired);
                     il.Emit(OpCodes.Br, exit);
@@ -589,6 +605,23 @@ public static unsafe class BlockTranslator
             il.Emit(OpCodes.Ldc_I4_0);
             il.Emit(OpCodes.Bgt, head);
             SetExit(target, 0);
+        }
+
+        /// <summary>
+        /// After a JALR has set nextOffset: a branch to the block a call of this region returns to, if the
+        /// target is one (a return from a callee on the same page stays in the method), else falls through.
+        /// </summary>
+        private void ReturnInsideRegion(int count)
+        {
+            foreach (long site in returnSites)
+            {
+                var other = il.DefineLabel();
+                il.Emit(OpCodes.Ldloc, nextOffset);
+                Const(site);
+                il.Emit(OpCodes.Bne_Un, other);
+                GoTo(site, count);
+                il.MarkLabel(other);
+            }
         }
 
         /// <summary>addr = rs1 + imm; entry = &amp;tlb[(addr &gt;&gt; 12) &amp; mask]; branches to <paramref name="slow"/> unless the entry hits (the access within its page).</summary>

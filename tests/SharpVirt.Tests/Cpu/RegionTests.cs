@@ -122,6 +122,31 @@ public class RegionTests
     }
 
     [Fact]
+    public void AReturnToABlockOfTheRegionStaysInTheMethod()
+    {
+        using var b = new HartBench(jit: true);
+        // 0: CALL f; 4: ADDI x11, x11, -1; 8: BNEZ x11, 0; 12: ECALL; 16 (f): ADDI x10, x10, 1; 20: RET
+        uint[] code = [E.Jal(1, 16), E.Addi(11, 11, -1), E.Bnez(11, -8), E.Ecall(), E.Addi(10, 10, 1), E.Ret()];
+        Segment[] segments =
+        [
+            new(0, [Decoder.Decode(code[0])]),
+            new(4, [Decoder.Decode(code[1]), Decoder.Decode(code[2])]),
+            new(16, [Decoder.Decode(code[4]), Decoder.Decode(code[5])]),
+        ];
+        // Five instructions per iteration in one call: f's RET goes back to the return site inside the method.
+        var (retired, x) = Call(b.Hart, segments, 100, 10_000);
+        Assert.Equal(500, retired);
+        Assert.Equal(100UL, x[10]);
+        Assert.Equal(HartBench.Code + 4, x[1]);
+        Assert.Equal(HartBench.Code + 12, b.Hart.Pc);
+
+        // Without the return site in the region, the RET leaves it.
+        (retired, _) = Call(b.Hart, [segments[0], segments[2]], 100, 10_000);
+        Assert.Equal(3, retired);
+        Assert.Equal(HartBench.Code + 4, b.Hart.Pc);
+    }
+
+    [Fact]
     public void ALongRunEndsAtABlockEndAndAShortOneExactly()
     {
         using var b = new HartBench(jit: true);
