@@ -11,7 +11,8 @@ public static unsafe class BackgroundCompiler
     public const int Capacity = 8192;
 
     /// <summary>A region to compile for <paramref name="Block"/> of <paramref name="Hart"/>, from guest bytes <paramref name="Code"/> (see <see cref="CompiledRegion"/>).</summary>
-    public sealed record Job(Hart Hart, Block Block, List<Segment> Segments, ulong Pc, int Start, byte[] Code);
+    /// <summary>A <paramref name="TierUp"/> job recompiles a compiled block with a bigger region; it waits until no other job does.</summary>
+    public sealed record Job(Hart Hart, Block Block, List<Segment> Segments, ulong Pc, int Start, byte[] Code, bool TierUp = false);
 
     private static readonly List<Job> Waiting = [];
     /// <summary>The job being compiled (guarded by the lock on <see cref="Waiting"/>).</summary>
@@ -58,7 +59,7 @@ public static unsafe class BackgroundCompiler
                 return null;
             int best = 0;
             for (int i = 1; i < Waiting.Count; i++)
-                if (Waiting[i].Block.Heat > Waiting[best].Block.Heat)
+                if (IsBefore(Waiting[i], Waiting[best]))
                     best = i;
             var job = Waiting[best];
             Waiting[best] = Waiting[^1];
@@ -67,6 +68,8 @@ public static unsafe class BackgroundCompiler
             return job;
         }
     }
+
+    private static bool IsBefore(Job a, Job b) => a.TierUp != b.TierUp ? !a.TierUp : a.Block.Heat > b.Block.Heat;
 
     private static void Loop()
     {
@@ -98,19 +101,22 @@ public static unsafe class BackgroundCompiler
     private static void Compile(Job job)
     {
         var block = job.Block;
-        if (!block.PageUnchanged || Volatile.Read(ref block.Function) != null)
+        if (!block.PageUnchanged || (!job.TierUp && Volatile.Read(ref block.Function) != null))
             return; // replaced since (nobody runs it), or bound to a region compiled since
         // Another hart may have compiled the same code meanwhile.
-        if (job.Hart.Translations.FindFor(block) is { } found)
+        if (job.Hart.Translations.FindFor(block) is { } found && found.Instructions >= job.Segments.Sum(s => s.Insns.Length))
         {
             job.Hart.Adopt(block, found);
             return;
         }
-        var region = new CompiledRegion(BlockTranslator.Emit(job.Segments, job.Pc), job.Start, job.Code);
+        var region = CompiledRegion.Compile(job.Segments, job.Pc, job.Start, job.Code);
         // A DynamicMethod is only compiled to machine code at its first call: make that call here,
         // with no registers (the block returns at once), so the vCPU thread never waits for RyuJIT.
         BlockTranslator.Bind(region.Method, job.Hart)(null, 0, 0, 0);
         job.Hart.Translations.Add(block.Code, region, job.Segments);
-        job.Hart.BindRegion(block, region, job.Segments);
+        if (job.TierUp)
+            Volatile.Write(ref block.Upgrade, region); // the hart binds it: it may be running the block's old code
+        else
+            job.Hart.BindRegion(block, region, job.Segments);
     }
 }

@@ -55,6 +55,15 @@ public sealed unsafe class Block
     /// <summary>Compiled, waiting to be, or with nothing to compile: not queued again.</summary>
     public bool Queued;
 
+    /// <summary>Runs of its compiled code entered from the dispatcher, counted up to a tier-up (see <see cref="Hart"/>).</summary>
+    public int Entries;
+
+    /// <summary>Instructions of the region <see cref="Function"/> runs (set before it).</summary>
+    public int RegionInstructions;
+
+    /// <summary>A bigger region compiled for this block in the background, bound by the hart's own thread.</summary>
+    public CompiledRegion? Upgrade;
+
     /// <summary>Null until compiled (and for ever when the block starts with an instruction the translator does not take).</summary>
     public BlockFunction? Function;
 

@@ -10,6 +10,13 @@ namespace SharpVirt.Cpu.Translation;
 /// </summary>
 public sealed record CompiledRegion(DynamicMethod Method, int Start, byte[] Code, int Entry = 0)
 {
+    /// <summary>The number of guest instructions in the region.</summary>
+    public int Instructions { get; init; }
+
+    /// <summary>The region compiled from <paramref name="segments"/> (the first at guest PC <paramref name="pc"/>), built from the guest bytes <paramref name="code"/>.</summary>
+    public static CompiledRegion Compile(IReadOnlyList<Segment> segments, ulong pc, int start, byte[] code)
+        => new(BlockTranslator.Emit(segments, pc), start, code) { Instructions = segments.Sum(s => s.Insns.Length) };
+
     /// <summary>Whether the bytes around <paramref name="head"/> (on its page) are the ones this region was built from.</summary>
     public unsafe bool Matches(nint head)
     {

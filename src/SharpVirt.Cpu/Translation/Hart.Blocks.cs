@@ -108,7 +108,8 @@ public sealed unsafe partial class Hart
             if (total >= budget || TrapCount != traps)
                 break;
             // On the same page (same translation) the chain leads on; to another page, the jump cache.
-            var successor = ((next ^ pc) & ~0xfffUL) == 0 ? FindSuccessor(block, block.Host + (nint)(next - pc)) : jumps.Find(next, key);
+            bool samePage = ((next ^ pc) & ~0xfffUL) == 0;
+            var successor = samePage ? FindSuccessor(block, block.Host + (nint)(next - pc)) : jumps.Find(next, key);
             if (successor == null || Volatile.Read(ref successor.Function) is not { } successorFunction || !successor.IsCurrent(epoch)
                 || (exactBudget && successor.Count > budget - total))
             {
@@ -117,6 +118,8 @@ public sealed unsafe partial class Hart
             block = successor;
             function = successorFunction;
             pc = next;
+            if (samePage && ++block.Entries >= TierUpEntries)
+                function = TierUp(block, pc, function);
         }
         previous = block;
         Instret += (ulong)total;
@@ -192,6 +195,7 @@ public sealed unsafe partial class Hart
     {
         block.Cover(block.Host + region.Start, region.Code);
         block.Entry = region.Entry;
+        block.RegionInstructions = region.Instructions;
         Volatile.Write(ref block.Function, function); // publishes the two above
     }
 
@@ -221,13 +225,11 @@ public sealed unsafe partial class Hart
             return null;
         if (TryAdopt(block))
             return block.Function;
-        var segments = RegionOf(block, out int start, out byte[] bytes);
+        var segments = RegionOf(block, MaxRegionInstructions, out int start, out byte[] bytes);
         BlocksCompiled++;
         if (HotThreshold <= 1 || CompileInForeground)
         {
-            var region = new CompiledRegion(BlockTranslator.Emit(segments, pc), start, bytes);
-            Translations.Add(block.Code, region, segments);
-            BindRegion(block, region, segments);
+            CompileNow(block, segments, pc, start, bytes);
             return block.Function;
         }
         if (!BackgroundCompiler.TryEnqueue(new(this, block, segments, pc, start, bytes)))
@@ -238,8 +240,60 @@ public sealed unsafe partial class Hart
         return null;
     }
 
+    private void CompileNow(Block block, List<Segment> segments, ulong pc, int start, byte[] bytes)
+    {
+        var region = CompiledRegion.Compile(segments, pc, start, bytes);
+        Translations.Add(block.Code, region, segments);
+        BindRegion(block, region, segments);
+    }
+
+    /// <summary>
+    /// A compiled block entered this many times from another region on its page is compiled again with a
+    /// region of up to <see cref="MaxTierUpInstructions"/>, if that takes in more blocks: a hot loop whose
+    /// blocks sit in several regions of one page (gzip's) then runs in one method.
+    /// </summary>
+    public const int TierUpEntries = 1 << 16;
+
     /// <summary>A region holds at most this many instructions (RyuJIT's time grows with the method).</summary>
     public const int MaxRegionInstructions = 256;
+
+    /// <summary>The same for a tier-up (see <see cref="TierUpEntries"/>).</summary>
+    public const int MaxTierUpInstructions = 512;
+
+    /// <summary>
+    /// On the hart's thread, for a block entered <see cref="TierUpEntries"/> times or more: queues its bigger
+    /// region, or binds it once compiled; returns the function to run now.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private BlockFunction TierUp(Block block, ulong pc, BlockFunction function)
+    {
+        if (Volatile.Read(ref block.Upgrade) is { } upgrade)
+        {
+            Adopt(block, upgrade);
+            block.Entries = int.MinValue;
+            return block.Function!;
+        }
+        if (block.Entries > TierUpEntries)
+        {
+            if (block.Entries > 64 * TierUpEntries)
+                block.Entries = int.MinValue; // the compiler failed on it: give up
+            return function;
+        }
+        var segments = RegionOf(block, MaxTierUpInstructions, out int start, out byte[] bytes);
+        if (segments.Sum(s => s.Insns.Length) <= block.RegionInstructions)
+            block.Entries = int.MinValue; // nothing more to take in
+        else if (HotThreshold <= 1 || CompileInForeground)
+        {
+            var region = CompiledRegion.Compile(segments, pc, start, bytes);
+            Translations.Add(block.Code, region, segments);
+            Adopt(block, region);
+            block.Entries = int.MinValue;
+            return block.Function!;
+        }
+        else if (!BackgroundCompiler.TryEnqueue(new(this, block, segments, pc, start, bytes, TierUp: true)))
+            block.Entries = int.MinValue;
+        return function;
+    }
 
     /// <summary>The instructions of <paramref name="block"/> the translator takes (all but an untranslatable last one).</summary>
     private static DecodedInsn[] TranslatablePrefix(Block block)
@@ -254,7 +308,7 @@ public sealed unsafe partial class Hart
     /// Also returns the range of guest bytes the region is built from (<paramref name="start"/> relative to
     /// the block, zero or negative).
     /// </summary>
-    private List<Segment> RegionOf(Block head, out int start, out byte[] bytes)
+    private List<Segment> RegionOf(Block head, int maxInstructions, out int start, out byte[] bytes)
     {
         var segments = new List<Segment> { new(0, TranslatablePrefix(head), head) };
         var offsets = new HashSet<long> { 0 };
@@ -287,7 +341,7 @@ public sealed unsafe partial class Hart
             if (blocks.Find(host) is not { } block || !block.IsCurrent(epoch))
                 return;
             var insns = TranslatablePrefix(block);
-            if (insns.Length == 0 || total + insns.Length > MaxRegionInstructions)
+            if (insns.Length == 0 || total + insns.Length > maxInstructions)
                 return;
             offsets.Add(offset);
             segments.Add(new Segment(offset, insns, block));

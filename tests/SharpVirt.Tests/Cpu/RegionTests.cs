@@ -147,6 +147,33 @@ public class RegionTests
     }
 
     [Fact]
+    public void ALoopSplitOverTwoRegionsOfAPageIsCompiledAgainAsOne()
+    {
+        using var b = new HartBench(jit: true);
+        b.Hart.HotThreshold = 2;
+        b.Hart.CompileInForeground = true;
+        // A loop of 302 instructions: blocks of 64 fill the head's region (256), the last block gets its own.
+        const int Body = 300, Iterations = 2 * Hart.TierUpEntries;
+        var program = new Asm().Li(11, Iterations).Label("top");
+        for (int i = 0; i < Body; i++)
+            program.Addi(10, 10, 1);
+        program.Addi(11, 11, -1).Bnez(11, "top").Ecall();
+        byte[] bytes = program.Assemble();
+        b.RunProgram(program, budget: (long)Iterations * (Body + 2) + 1000);
+        Assert.Equal(11UL, b.Mcause);
+        Assert.Equal((ulong)Iterations * Body, b.X(10));
+
+        // Blocks a, b, c, d of 64 instructions, then e (46 and the ECALL). a's region is a-d, e's is e, a, b, c:
+        // the loop went from one to the other twice per iteration until d or e was compiled again with all five.
+        const int Block = 4 * BlockTranslator.MaxInstructions;
+        int a = program.OffsetOf("top"), d = a + 3 * Block, e = a + 4 * Block;
+        Assert.Equal(Hart.MaxRegionInstructions, b.Hart.Translations.Find(bytes[a..(a + Block)])!.Instructions);
+        int? grownAtD = b.Hart.Translations.Find(bytes[d..e])?.Instructions;
+        int? grownAtE = b.Hart.Translations.Find(bytes[e..])?.Instructions;
+        Assert.True(grownAtD == Body + 2 || grownAtE == Body + 2, $"d {grownAtD} e {grownAtE} a {b.Hart.Translations.Find(bytes[a..(a + Block)])!.Instructions}");
+    }
+
+    [Fact]
     public void ALongRunEndsAtABlockEndAndAShortOneExactly()
     {
         using var b = new HartBench(jit: true);
