@@ -29,7 +29,10 @@ public sealed unsafe class Tlb : IDisposable
 
     /// <summary>Victim entries per (context, kind).</summary>
     public const int Victims = 8;
-    private const int Tables = Contexts * Kinds, MainEntries = Tables * Entries;
+    private const int Tables = Contexts * Kinds, MainEntries = Tables * Entries, AllEntries = MainEntries + Tables * Victims;
+
+    /// <summary>The number of the table for (<paramref name="context"/>, <paramref name="kind"/>).</summary>
+    private static int TableOf(int context, AccessType kind) => (context * Kinds) + (int)kind;
 
     /// <summary>The tables (<see cref="MainEntries"/> entries), then each table's victims.</summary>
     private readonly TlbEntry* entries;
@@ -52,7 +55,7 @@ public sealed unsafe class Tlb : IDisposable
 
     public Tlb()
     {
-        int n = MainEntries + Tables * Victims;
+        int n = AllEntries;
         entries = (TlbEntry*)NativeMemory.AlignedAlloc((nuint)(n * sizeof(TlbEntry)), 64);
         asids = (uint*)NativeMemory.AllocZeroed((nuint)n, sizeof(uint));
         superpageMasks = (ulong*)NativeMemory.AllocZeroed((nuint)n, sizeof(ulong));
@@ -67,7 +70,7 @@ public sealed unsafe class Tlb : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong LastPageTag(ulong va, int size) => (va + (ulong)(size - 1)) & ~0xfffUL;
 
-    public TlbEntry* Table(int context, AccessType kind) => entries + ((context * Kinds) + (int)kind) * Entries;
+    public TlbEntry* Table(int context, AccessType kind) => entries + TableOf(context, kind) * Entries;
 
     /// <summary>
     /// Caches the 4 KiB page holding <paramref name="va"/>. <paramref name="pageMask"/> is the offset mask of the
@@ -76,7 +79,7 @@ public sealed unsafe class Tlb : IDisposable
     public void Fill(int context, AccessType kind, ulong va, byte* host, bool global, ushort asid, ulong pageMask = 0xfff)
     {
         int index = (int)((va >> 12) & Mask);
-        int table = (context * Kinds) + (int)kind;
+        int table = TableOf(context, kind);
         int slot = table * Entries + index;
         ulong page = va & ~0xfffUL;
         if (entries[slot].Tag != Invalid && entries[slot].Tag != page)
@@ -108,7 +111,7 @@ public sealed unsafe class Tlb : IDisposable
     /// </summary>
     public bool TryVictim(int context, AccessType kind, ulong va)
     {
-        int table = (context * Kinds) + (int)kind;
+        int table = TableOf(context, kind);
         ulong page = va & ~0xfffUL;
         for (int i = 0; i < Victims; i++)
         {
@@ -179,7 +182,7 @@ public sealed unsafe class Tlb : IDisposable
     public void FlushAll()
     {
         Generation++;
-        int n = MainEntries + Tables * Victims;
+        int n = AllEntries;
         for (int i = 0; i < n; i++)
             entries[i].Tag = Invalid;
         if (anySuperpage)
@@ -198,7 +201,7 @@ public sealed unsafe class Tlb : IDisposable
     public void Flush(ulong? va, ushort? asid)
     {
         Generation++;
-        int n = MainEntries + Tables * Victims;
+        int n = AllEntries;
         if (va is ulong v)
         {
             ulong page = v & ~0xfffUL;
@@ -232,7 +235,7 @@ public sealed unsafe class Tlb : IDisposable
     {
         for (int context = 0; context < Contexts; context++)
         {
-            int table = (context * Kinds) + (int)AccessType.Store;
+            int table = TableOf(context, AccessType.Store);
             EvictTo(entries + table * Entries, Entries, hostPage);
             EvictTo(entries + VictimSlot(table, 0), Victims, hostPage);
         }
@@ -258,7 +261,7 @@ public sealed unsafe class Tlb : IDisposable
             for (int i = 0; i < Entries; i++)
                 t[i].Tag = Invalid;
             for (int i = 0; i < Victims; i++)
-                entries[VictimSlot((context * Kinds) + k, i)].Tag = Invalid;
+                entries[VictimSlot(TableOf(context, (AccessType)k), i)].Tag = Invalid;
         }
     }
 

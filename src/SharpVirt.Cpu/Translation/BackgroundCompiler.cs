@@ -10,8 +10,10 @@ public static unsafe class BackgroundCompiler
 {
     public const int Capacity = 8192;
 
-    /// <summary>A region to compile for <paramref name="Block"/> of <paramref name="Hart"/>, from guest bytes <paramref name="Code"/> (see <see cref="CompiledRegion"/>).</summary>
-    /// <summary>A <paramref name="TierUp"/> job recompiles a compiled block with a bigger region; it waits until no other job does.</summary>
+    /// <summary>
+    /// A region to compile for <paramref name="Block"/> of <paramref name="Hart"/>, from guest bytes <paramref name="Code"/> (see
+    /// <see cref="CompiledRegion"/>). A <paramref name="TierUp"/> job recompiles a compiled block with a bigger region; it waits until no other job does.
+    /// </summary>
     public sealed record Job(Hart Hart, Block Block, List<Segment> Segments, ulong Pc, int Start, byte[] Code, bool TierUp = false);
 
     private static readonly List<Job> Waiting = [];
@@ -104,7 +106,7 @@ public static unsafe class BackgroundCompiler
         if (!block.PageUnchanged || (!job.TierUp && Volatile.Read(ref block.Function) != null))
             return; // replaced since (nobody runs it), or bound to a region compiled since
         // Another hart may have compiled the same code meanwhile.
-        if (job.Hart.Translations.FindFor(block) is { } found && found.Instructions >= job.Segments.Sum(s => s.Insns.Length))
+        if (job.Hart.Translations.FindFor(block) is { } found && (!job.TierUp || found.Instructions >= job.Segments.Sum(s => s.Insns.Length)))
         {
             job.Hart.Adopt(block, found);
             return;

@@ -55,7 +55,7 @@ public sealed unsafe class Block
     /// <summary>Compiled, waiting to be, or with nothing to compile: not queued again.</summary>
     public bool Queued;
 
-    /// <summary>Runs of its compiled code entered from the dispatcher, counted up to a tier-up (see <see cref="Hart"/>).</summary>
+    /// <summary>Runs of its compiled code entered from another region of its page, counted up to a tier-up (see <see cref="Hart.TierUpEntries"/>).</summary>
     public int Entries;
 
     /// <summary>Instructions of the region <see cref="Function"/> runs (set before it).</summary>
