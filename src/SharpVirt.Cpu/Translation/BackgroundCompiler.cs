@@ -12,7 +12,9 @@ public static unsafe class BackgroundCompiler
 
     /// <summary>
     /// A region to compile for <paramref name="Block"/> of <paramref name="Hart"/>, from guest bytes <paramref name="Code"/> (see
-    /// <see cref="CompiledRegion"/>). A <paramref name="TierUp"/> job recompiles a compiled block with a bigger region; it waits until no other job does.
+    /// <see cref="CompiledRegion"/>). A <paramref name="TierUp"/> job recompiles a compiled block with a bigger region; it waits until no other job does,
+    /// and its region goes to <see cref="Block.Upgrade"/>, for the hart's own thread to bind: the hart may be running the block's old code
+    /// (see <see cref="Block.TryBind"/>).
     /// </summary>
     public sealed record Job(Hart Hart, Block Block, List<Segment> Segments, ulong Pc, int Start, byte[] Code, bool TierUp = false);
 
@@ -100,7 +102,8 @@ public static unsafe class BackgroundCompiler
         }
     }
 
-    private static void Compile(Job job)
+    /// <summary>Does one job (on the compiler's thread; tests call it directly).</summary>
+    internal static void Compile(Job job)
     {
         var block = job.Block;
         if (!block.PageUnchanged || (!job.TierUp && Volatile.Read(ref block.Function) != null))
@@ -108,7 +111,10 @@ public static unsafe class BackgroundCompiler
         // Another hart may have compiled the same code meanwhile.
         if (job.Hart.Translations.FindFor(block) is { } found && (!job.TierUp || found.Instructions >= job.Segments.Sum(s => s.Insns.Length)))
         {
-            job.Hart.Adopt(block, found);
+            if (job.TierUp)
+                Volatile.Write(ref block.Upgrade, found);
+            else
+                job.Hart.TryBind(block, found);
             return;
         }
         var region = CompiledRegion.Compile(job.Segments, job.Pc, job.Start, job.Code);
@@ -117,7 +123,7 @@ public static unsafe class BackgroundCompiler
         BlockTranslator.Bind(region.Method, job.Hart)(null, 0, 0, 0);
         job.Hart.Translations.Add(block.Code, region, job.Segments);
         if (job.TierUp)
-            Volatile.Write(ref block.Upgrade, region); // the hart binds it: it may be running the block's old code
+            Volatile.Write(ref block.Upgrade, region);
         else
             job.Hart.BindRegion(block, region, job.Segments);
     }

@@ -64,11 +64,46 @@ public sealed unsafe class Block
     /// <summary>A bigger region compiled for this block in the background, bound by the hart's own thread.</summary>
     public CompiledRegion? Upgrade;
 
-    /// <summary>Null until compiled (and for ever when the block starts with an instruction the translator does not take).</summary>
+    /// <summary>
+    /// Null until compiled (and for ever when the block starts with an instruction the translator does not
+    /// take). Written only through <see cref="TryBind"/> and <see cref="Rebind"/>.
+    /// </summary>
     public BlockFunction? Function;
 
     /// <summary>Which block of <see cref="Function"/>'s region this one is (0 for the region's head); set before Function.</summary>
     public int Entry;
+
+    /// <summary>
+    /// Binds <paramref name="function"/>, compiled for <paramref name="region"/>, unless the block has code
+    /// already; from any thread. The hart reads <see cref="Function"/> and then <see cref="Entry"/>, so the
+    /// two must never come from different bindings: another thread binds only a block that has none, and
+    /// only the hart's own thread replaces code (<see cref="Rebind"/>).
+    /// </summary>
+    public bool TryBind(CompiledRegion region, BlockFunction function)
+    {
+        lock (code)
+        {
+            if (Function != null)
+                return false;
+            Set(region, function);
+            return true;
+        }
+    }
+
+    /// <summary>Replaces the block's code (a tier-up); on the thread of the hart that runs the block only.</summary>
+    public void Rebind(CompiledRegion region, BlockFunction function)
+    {
+        lock (code)
+            Set(region, function);
+    }
+
+    private void Set(CompiledRegion region, BlockFunction function)
+    {
+        Cover(Host + region.Start, region.Code);
+        Entry = region.Entry;
+        RegionInstructions = region.Instructions;
+        Volatile.Write(ref Function, function); // publishes the three above
+    }
 
     /// <summary>
     /// Chained successors: the blocks that last followed this one (two, for a branch's two ways), found by
@@ -84,7 +119,7 @@ public sealed unsafe class Block
     public byte[] Code => code;
 
     /// <summary>Makes a FENCE.I check <paramref name="bytes"/> at <paramref name="host"/> (a compiled region's) instead of the block's own.</summary>
-    public void Cover(nint host, byte[] bytes) => check = new(host, bytes);
+    private void Cover(nint host, byte[] bytes) => check = new(host, bytes);
 
     /// <summary>False once the page was written after the block was built.</summary>
     public bool PageUnchanged => Volatile.Read(ref *pageState) == generation;

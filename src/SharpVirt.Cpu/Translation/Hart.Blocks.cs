@@ -94,6 +94,9 @@ public sealed unsafe partial class Hart
         return RunCompiled(block, function, pc, budget, epoch, key);
     }
 
+    /// <summary>The block cached for the guest-physical address <paramref name="pa"/> of RAM, if any (tests).</summary>
+    internal Block? BlockAt(ulong pa) => memory.GetHostPointer(pa, 2) is var host && host != null ? blocks.Find((nint)host) : null;
+
     /// <summary>The compiled half of <see cref="TryRunBlock"/>, kept apart so that the lookup inlines into the interpreter.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int RunCompiled(Block block, BlockFunction function, ulong pc, int budget, int epoch, long key)
@@ -176,28 +179,19 @@ public sealed unsafe partial class Hart
         return block;
     }
 
-    /// <summary>Binds the region compiled from the same bytes (by any hart, as its head or another of its blocks), if there is one.</summary>
+    /// <summary>Binds the region compiled from the same bytes (by any hart, as its head or another of its blocks), if there is one; true if the block has code now.</summary>
     private bool TryAdopt(Block block)
     {
         if (Translations.FindFor(block) is not { } region)
             return false;
         block.Queued = true;
-        Adopt(block, region);
-        BlocksCompiled++;
+        if (TryBind(block, region))
+            BlocksCompiled++;
         return true;
     }
 
-    /// <summary>Makes <paramref name="block"/> run <paramref name="region"/> (compiled from its bytes), from any thread.</summary>
-    internal void Adopt(Block block, CompiledRegion region) => Adopt(block, region, BlockTranslator.Bind(region.Method, this));
-
-    /// <summary>Makes <paramref name="block"/> run <paramref name="function"/>, entering <paramref name="region"/> where it says; any thread.</summary>
-    private static void Adopt(Block block, CompiledRegion region, BlockFunction function)
-    {
-        block.Cover(block.Host + region.Start, region.Code);
-        block.Entry = region.Entry;
-        block.RegionInstructions = region.Instructions;
-        Volatile.Write(ref block.Function, function); // publishes the two above
-    }
+    /// <summary>Makes <paramref name="block"/> run <paramref name="region"/> (compiled from its bytes) unless it has code already; any thread.</summary>
+    internal bool TryBind(Block block, CompiledRegion region) => block.TryBind(region, BlockTranslator.Bind(region.Method, this));
 
     /// <summary>
     /// Binds a region just compiled for <paramref name="head"/> to it, and to the region's other blocks that
@@ -207,13 +201,13 @@ public sealed unsafe partial class Hart
     internal void BindRegion(Block head, CompiledRegion region, IReadOnlyList<Segment> segments)
     {
         var function = BlockTranslator.Bind(region.Method, this);
-        Adopt(head, region, function);
+        head.TryBind(region, function);
         for (int i = 1; i < segments.Count; i++)
         {
             if (segments[i].Source is not { } source || Volatile.Read(ref source.Function) != null)
                 continue;
             source.Queued = true;
-            Adopt(source, region.EnteredAt(i, segments[i].Offset), function);
+            source.TryBind(region.EnteredAt(i, segments[i].Offset), function);
         }
     }
 
@@ -269,7 +263,7 @@ public sealed unsafe partial class Hart
     {
         if (Volatile.Read(ref block.Upgrade) is { } upgrade)
         {
-            Adopt(block, upgrade);
+            block.Rebind(upgrade, BlockTranslator.Bind(upgrade.Method, this));
             block.Entries = int.MinValue;
             return block.Function!;
         }
@@ -286,7 +280,7 @@ public sealed unsafe partial class Hart
         {
             var region = CompiledRegion.Compile(segments, pc, start, bytes);
             Translations.Add(block.Code, region, segments);
-            Adopt(block, region);
+            block.Rebind(region, BlockTranslator.Bind(region.Method, this));
             block.Entries = int.MinValue;
             return block.Function!;
         }

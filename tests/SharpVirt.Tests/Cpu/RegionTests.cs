@@ -173,6 +173,103 @@ public class RegionTests
         Assert.True(grownAtD == Body + 2 || grownAtE == Body + 2, $"d {grownAtD} e {grownAtE} a {b.Hart.Translations.Find(bytes[a..(a + Block)])!.Instructions}");
     }
 
+    /// <summary>
+    /// Two harts sharing compiled code run the loop of the test above at once, with the background compiler:
+    /// the second to tier up finds the first's region already compiled. Its compiler job must leave binding
+    /// it to the hart, which may be running the block's old code: the compiler thread once bound it itself, so
+    /// the hart could enter the old method at the new region's entry, at a wrong PC (a Linux boot met an
+    /// illegal instruction in the middle of one).
+    /// </summary>
+    [Fact]
+    public void TwoHartsTieringUpTheSameLoopAtOnceBothGetItRight()
+    {
+        using var h0 = new HartBench(0, jit: true);
+        using var h1 = new HartBench(1, h0.Memory, h0.Time, jit: true, translations: h0.Hart.Translations);
+        const int Body = 300, Iterations = 3 * Hart.TierUpEntries;
+        var program = new Asm().Li(11, Iterations).Label("top");
+        for (int i = 0; i < Body; i++)
+            program.Addi(10, 10, 1);
+        program.Addi(11, 11, -1).Bnez(11, "top").Ecall();
+        h0.Load(program);
+        var benches = new[] { h0, h1 };
+        var threads = benches.Select(b => new Thread(() =>
+        {
+            b.Hart.HotThreshold = 2;
+            b.Hart.CompileInForeground = false;
+            b.Reset();
+            b.RunToHalt((long)Iterations * (Body + 2) + 1000);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        foreach (var b in benches)
+        {
+            Assert.Equal(11UL, b.Mcause);
+            Assert.Equal(HartBench.Code + (ulong)program.OffsetOf("top") + (Body + 2) * 4, b.Mepc);
+            Assert.Equal((ulong)Iterations * Body, b.X(10));
+        }
+    }
+
+    /// <summary>
+    /// A tier-up job that finds its bigger region already compiled (by another hart) leaves it for the hart
+    /// to bind, as it does a region it compiles: the hart may be running the block's old code.
+    /// </summary>
+    [Fact]
+    public void ATierUpFoundCompiledIsLeftForTheHartToBind()
+    {
+        using var h0 = new HartBench(0, jit: true);
+        using var h1 = new HartBench(1, h0.Memory, h0.Time, jit: true, translations: h0.Hart.Translations);
+        const int Body = 300;
+        var program = new Asm().Li(11, 3 * Hart.TierUpEntries).Label("top");
+        for (int i = 0; i < Body; i++)
+            program.Addi(10, 10, i % 7); // blocks of different bytes, so each has its own regions
+        program.Addi(11, 11, -1).Bnez(11, "top").Ecall();
+        byte[] bytes = program.Assemble();
+        foreach (var b in new[] { h0, h1 })
+            b.Hart.HotThreshold = 2;
+        h0.Load(program);
+        h1.Reset();
+        Assert.Equal(ExitReason.Budget, h1.Hart.Run(10 * (Body + 2))); // h1's blocks compiled, not yet tiered up
+        h0.Reset();
+        h0.RunToHalt(3L * Hart.TierUpEntries * (Body + 2) + 1000); // h0 tiers up
+
+        const int Block = 4 * BlockTranslator.MaxInstructions;
+        int top = program.OffsetOf("top");
+        int grown = new[] { top + 3 * Block, top + 4 * Block }.Single(o => h0.Hart.Translations.Find(bytes[o..Math.Min(o + Block, bytes.Length)])?.Instructions == Body + 2);
+        var block = h1.Hart.BlockAt(HartBench.Code + (ulong)grown)!;
+        var function = block.Function;
+        Assert.NotNull(function);
+        BackgroundCompiler.Compile(new(h1.Hart, block, [new(0, block.Insns, block)], HartBench.Code + (ulong)grown, 0, block.Code, TierUp: true));
+        Assert.Same(function, block.Function);
+        Assert.Equal(Body + 2, block.Upgrade?.Instructions);
+
+        h1.RunToHalt(3L * Hart.TierUpEntries * (Body + 2) + 1000); // binds the upgrade itself
+        Assert.Equal(3UL * Hart.TierUpEntries * (ulong)Enumerable.Range(0, Body).Sum(i => i % 7), h1.X(10));
+        Assert.NotSame(function, block.Function);
+    }
+
+    /// <summary>
+    /// Another thread (the background compiler) binds code only to a block that has none; only the hart's
+    /// own thread replaces it. The hart reads a block's function and then its entry, so the two must come
+    /// from one binding.
+    /// </summary>
+    [Fact]
+    public unsafe void ABoundBlockKeepsItsCodeWhenAnotherBindingComes()
+    {
+        int state = 0;
+        var block = new Block(0x1000, &state, 0, [], 0, 0);
+        var method = new System.Reflection.Emit.DynamicMethod("r", null, null);
+        BlockFunction first = (x, pc, budget, entry) => 1, second = (x, pc, budget, entry) => 2;
+        Assert.True(block.TryBind(new CompiledRegion(method, 0, [], Entry: 3) { Instructions = 40 }, first));
+        Assert.False(block.TryBind(new CompiledRegion(method, 0, [], Entry: 0) { Instructions = 90 }, second));
+        Assert.Same(first, block.Function);
+        Assert.Equal(3, block.Entry);
+        Assert.Equal(40, block.RegionInstructions);
+        block.Rebind(new CompiledRegion(method, 0, [], Entry: 0) { Instructions = 90 }, second);
+        Assert.Same(second, block.Function);
+        Assert.Equal(0, block.Entry);
+        Assert.Equal(90, block.RegionInstructions);
+    }
+
     [Fact]
     public void ALongRunEndsAtABlockEndAndAShortOneExactly()
     {
