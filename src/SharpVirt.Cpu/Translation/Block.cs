@@ -112,6 +112,15 @@ public sealed unsafe class Block
     /// </summary>
     public Block? Next0, Next1;
 
+    /// <summary>
+    /// The compiled block that last followed this one on another page, for the translation <see cref="FarKey"/>
+    /// (see <see cref="JumpCache"/>) and the guest PC <see cref="FarPc"/>: a call to the same function finds
+    /// it here, in a line just read, not in the jump cache.
+    /// </summary>
+    public Block? Far;
+    public ulong FarPc;
+    public long FarKey;
+
     /// <summary>False once the page was written after the block was built, or its bytes changed before a FENCE.I.</summary>
     public bool IsCurrent(int epoch) => PageUnchanged && (checkedEpoch == epoch || Recheck(epoch));
 

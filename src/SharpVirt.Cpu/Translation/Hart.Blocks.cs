@@ -112,7 +112,7 @@ public sealed unsafe partial class Hart
                 break;
             // On the same page (same translation) the chain leads on; to another page, the jump cache.
             bool samePage = ((next ^ pc) & ~0xfffUL) == 0;
-            var successor = samePage ? FindSuccessor(block, block.Host + (nint)(next - pc)) : jumps.Find(next, key);
+            var successor = samePage ? FindSuccessor(block, block.Host + (nint)(next - pc)) : FindFar(block, next, key);
             if (successor == null || Volatile.Read(ref successor.Function) is not { } successorFunction || !successor.IsCurrent(epoch)
                 || (exactBudget && successor.Count > budget - total))
             {
@@ -127,6 +127,22 @@ public sealed unsafe partial class Hart
         previous = block;
         Instret += (ulong)total;
         return total;
+    }
+
+    /// <summary>The compiled block at guest PC <paramref name="next"/> on another page after <paramref name="block"/>: the one it led to last, else from the jump cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Block? FindFar(Block block, ulong next, long key)
+    {
+        if (block.FarPc == next && block.FarKey == key)
+            return block.Far;
+        var found = jumps.Find(next, key);
+        if (found != null)
+        {
+            block.Far = found;
+            block.FarPc = next;
+            block.FarKey = key;
+        }
+        return found;
     }
 
     /// <summary>The compiled block at <paramref name="host"/> after <paramref name="block"/>: from its chain, else from the cache (then chained).</summary>

@@ -35,24 +35,40 @@ public sealed class JumpCacheTests : IDisposable
         .Add(18, 18, 10)
         .Addi(9, 9, -1).Bnez(9, label);
 
-    [Fact]
-    public void ARemappedPageRunsItsNewCodeAfterSfenceVma()
+    /// <summary>
+    /// Maps <see cref="Function"/> to P1 (returning 1) and runs <paramref name="program"/> in S-mode, given what
+    /// appends the code that remaps it to P2 (returning 100) with SFENCE.VMA; checks that s1 got ten of each.
+    /// </summary>
+    private void RunWithRemap(Func<Func<Asm, Asm>, Asm> program)
     {
         var pt = Paging();
         ulong leaf = pt.Map(Function, P1, 0, V | R | X | A | D);
         b.Load(P1, new Asm().Li(10, 1).Ret().Assemble());
         b.Load(P2, new Asm().Li(10, 100).Ret().Assemble());
         ulong newPte = ((P2 >> 12) << 10) | V | R | X | A | D;
-        var main = CallTenTimes(new Asm(), "first")
-            .Li(6, (long)leaf).Li(7, (long)newPte).Sd(7, 6, 0).SfenceVma();
-        CallTenTimes(main, "second").Ecall();
-        b.Load(main);
+        b.Load(program(a => a.Li(6, (long)leaf).Li(7, (long)newPte).Sd(7, 6, 0).SfenceVma()));
         b.Poke(C.Satp, pt.Satp());
         b.Enter(PrivilegeMode.Supervisor, HartBench.Code);
         b.RunToHalt();
         Assert.Equal((ulong)ExceptionCause.EcallFromS, b.Mcause);
         Assert.Equal(10UL * 1 + 10 * 100, b.X(18));
     }
+
+    [Fact]
+    public void ARemappedPageRunsItsNewCodeAfterSfenceVma()
+        => RunWithRemap(remap => CallTenTimes(remap(CallTenTimes(new Asm(), "first")), "second").Ecall());
+
+    /// <summary>
+    /// The same, with one calling block throughout: the remap comes in the middle of the loop, so the block's
+    /// link to the callee it reached last (<see cref="SharpVirt.Cpu.Translation.Block.Far"/>) must go too.
+    /// </summary>
+    [Fact]
+    public void ACallingBlocksLinkToAnotherPageDoesNotOutliveSfenceVma()
+        => RunWithRemap(remap => remap(new Asm().Li(9, 20).Label("loop")
+                .Li(5, (long)Function).Jalr(1, 5, 0)
+                .Add(18, 18, 10)
+                .Li(6, 11).Bne(9, 6, "next"))
+            .Label("next").Addi(9, 9, -1).Bnez(9, "loop").Ecall());
 
     [Fact]
     public void UserModeDoesNotRunASupervisorPageFoundInSupervisorMode()
