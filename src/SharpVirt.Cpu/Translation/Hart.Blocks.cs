@@ -110,7 +110,7 @@ public sealed unsafe partial class Hart
             ulong next = Pc;
             if (total >= budget || TrapCount != traps)
                 break;
-            // On the same page (same translation) the chain leads on; to another page, the jump cache.
+            // On the same page (same translation) the chain leads on; to another page, the far link or the jump cache.
             bool samePage = ((next ^ pc) & ~0xfffUL) == 0;
             var successor = samePage ? FindSuccessor(block, block.Host + (nint)(next - pc)) : FindFar(block, next, key);
             if (successor == null || Volatile.Read(ref successor.Function) is not { } successorFunction || !successor.IsCurrent(epoch)
