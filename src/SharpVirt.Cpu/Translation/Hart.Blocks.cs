@@ -219,12 +219,8 @@ public sealed unsafe partial class Hart
         var function = BlockTranslator.Bind(region.Method, this);
         head.TryBind(region, function);
         for (int i = 1; i < segments.Count; i++)
-        {
-            if (segments[i].Source is not { } source || Volatile.Read(ref source.Function) != null)
-                continue;
-            source.Queued = true;
-            source.TryBind(region.EnteredAt(i, segments[i].Offset), function);
-        }
+            if (segments[i].Source is { } source && source.TryBind(region.EnteredAt(i, segments[i].Offset), function))
+                source.Queued = true;
     }
 
     /// <summary>Compiles a hot block and its region (on the background thread when it has room).</summary>
@@ -278,11 +274,7 @@ public sealed unsafe partial class Hart
     private BlockFunction TierUp(Block block, ulong pc, BlockFunction function)
     {
         if (Volatile.Read(ref block.Upgrade) is { } upgrade)
-        {
-            block.Rebind(upgrade, BlockTranslator.Bind(upgrade.Method, this));
-            block.Entries = int.MinValue;
-            return block.Function!;
-        }
+            return BindTierUp(block, upgrade);
         if (block.Entries > TierUpEntries)
         {
             if (block.Entries > 64 * TierUpEntries)
@@ -296,13 +288,19 @@ public sealed unsafe partial class Hart
         {
             var region = CompiledRegion.Compile(segments, pc, start, bytes);
             Translations.Add(block.Code, region, segments);
-            block.Rebind(region, BlockTranslator.Bind(region.Method, this));
-            block.Entries = int.MinValue;
-            return block.Function!;
+            return BindTierUp(block, region);
         }
         else if (!BackgroundCompiler.TryEnqueue(new(this, block, segments, pc, start, bytes, TierUp: true)))
             block.Entries = int.MinValue;
         return function;
+    }
+
+    /// <summary>Replaces <paramref name="block"/>'s code with its tier-up <paramref name="region"/> (on the hart's thread: see <see cref="Block.TryBind"/>); returns the new function.</summary>
+    private BlockFunction BindTierUp(Block block, CompiledRegion region)
+    {
+        block.Rebind(region, BlockTranslator.Bind(region.Method, this));
+        block.Entries = int.MinValue;
+        return block.Function!;
     }
 
     /// <summary>The instructions of <paramref name="block"/> the translator takes (all but an untranslatable last one).</summary>

@@ -146,20 +146,38 @@ public class RegionTests
         Assert.Equal(HartBench.Code + 4, b.Hart.Pc);
     }
 
+    /// <summary>The guest instructions of <see cref="SplitLoop"/>'s body, less the two that count the iterations.</summary>
+    private const int Body = 300;
+
+    /// <summary>
+    /// A loop of 302 instructions, run <paramref name="iterations"/> times: <see cref="Body"/> ADDIs to x10 (of
+    /// <paramref name="addend"/>(i), 1 by default), then x11 counts down. Blocks of 64 fill the head's region
+    /// (256 instructions), the last block gets its own.
+    /// </summary>
+    private static Asm SplitLoop(int iterations, Func<int, int>? addend = null)
+    {
+        var program = new Asm().Li(11, iterations).Label("top");
+        for (int i = 0; i < Body; i++)
+            program.Addi(10, 10, addend?.Invoke(i) ?? 1);
+        return program.Addi(11, 11, -1).Bnez(11, "top").Ecall();
+    }
+
+    /// <summary>Enough budget for <see cref="SplitLoop"/>'s <paramref name="iterations"/> and the trap after them.</summary>
+    private static long SplitLoopBudget(int iterations) => (long)iterations * (Body + 2) + 1000;
+
+    /// <summary>A second hart sharing <paramref name="first"/>'s memory and compiled code.</summary>
+    private static HartBench SecondHart(HartBench first) => new(1, first.Memory, first.Time, jit: true, translations: first.Hart.Translations);
+
     [Fact]
     public void ALoopSplitOverTwoRegionsOfAPageIsCompiledAgainAsOne()
     {
         using var b = new HartBench(jit: true);
         b.Hart.HotThreshold = 2;
         b.Hart.CompileInForeground = true;
-        // A loop of 302 instructions: blocks of 64 fill the head's region (256), the last block gets its own.
-        const int Body = 300, Iterations = 2 * Hart.TierUpEntries;
-        var program = new Asm().Li(11, Iterations).Label("top");
-        for (int i = 0; i < Body; i++)
-            program.Addi(10, 10, 1);
-        program.Addi(11, 11, -1).Bnez(11, "top").Ecall();
+        const int Iterations = 2 * Hart.TierUpEntries;
+        var program = SplitLoop(Iterations);
         byte[] bytes = program.Assemble();
-        b.RunProgram(program, budget: (long)Iterations * (Body + 2) + 1000);
+        b.RunProgram(program, budget: SplitLoopBudget(Iterations));
         Assert.Equal(11UL, b.Mcause);
         Assert.Equal((ulong)Iterations * Body, b.X(10));
 
@@ -184,12 +202,9 @@ public class RegionTests
     public void TwoHartsTieringUpTheSameLoopAtOnceBothGetItRight()
     {
         using var h0 = new HartBench(0, jit: true);
-        using var h1 = new HartBench(1, h0.Memory, h0.Time, jit: true, translations: h0.Hart.Translations);
-        const int Body = 300, Iterations = 3 * Hart.TierUpEntries;
-        var program = new Asm().Li(11, Iterations).Label("top");
-        for (int i = 0; i < Body; i++)
-            program.Addi(10, 10, 1);
-        program.Addi(11, 11, -1).Bnez(11, "top").Ecall();
+        using var h1 = SecondHart(h0);
+        const int Iterations = 3 * Hart.TierUpEntries;
+        var program = SplitLoop(Iterations);
         h0.Load(program);
         var benches = new[] { h0, h1 };
         var threads = benches.Select(b => new Thread(() =>
@@ -197,7 +212,7 @@ public class RegionTests
             b.Hart.HotThreshold = 2;
             b.Hart.CompileInForeground = false;
             b.Reset();
-            b.RunToHalt((long)Iterations * (Body + 2) + 1000);
+            b.RunToHalt(SplitLoopBudget(Iterations));
         })).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
@@ -217,12 +232,9 @@ public class RegionTests
     public void ATierUpFoundCompiledIsLeftForTheHartToBind()
     {
         using var h0 = new HartBench(0, jit: true);
-        using var h1 = new HartBench(1, h0.Memory, h0.Time, jit: true, translations: h0.Hart.Translations);
-        const int Body = 300;
-        var program = new Asm().Li(11, 3 * Hart.TierUpEntries).Label("top");
-        for (int i = 0; i < Body; i++)
-            program.Addi(10, 10, i % 7); // blocks of different bytes, so each has its own regions
-        program.Addi(11, 11, -1).Bnez(11, "top").Ecall();
+        using var h1 = SecondHart(h0);
+        const int Iterations = 3 * Hart.TierUpEntries;
+        var program = SplitLoop(Iterations, i => i % 7); // blocks of different bytes, so each has its own regions
         byte[] bytes = program.Assemble();
         foreach (var b in new[] { h0, h1 })
             b.Hart.HotThreshold = 2;
@@ -230,7 +242,7 @@ public class RegionTests
         h1.Reset();
         Assert.Equal(ExitReason.Budget, h1.Hart.Run(10 * (Body + 2))); // h1's blocks compiled, not yet tiered up
         h0.Reset();
-        h0.RunToHalt(3L * Hart.TierUpEntries * (Body + 2) + 1000); // h0 tiers up
+        h0.RunToHalt(SplitLoopBudget(Iterations)); // h0 tiers up
 
         const int Block = 4 * BlockTranslator.MaxInstructions;
         int top = program.OffsetOf("top");
@@ -242,8 +254,8 @@ public class RegionTests
         Assert.Same(function, block.Function);
         Assert.Equal(Body + 2, block.Upgrade?.Instructions);
 
-        h1.RunToHalt(3L * Hart.TierUpEntries * (Body + 2) + 1000); // binds the upgrade itself
-        Assert.Equal(3UL * Hart.TierUpEntries * (ulong)Enumerable.Range(0, Body).Sum(i => i % 7), h1.X(10));
+        h1.RunToHalt(SplitLoopBudget(Iterations)); // binds the upgrade itself
+        Assert.Equal((ulong)Iterations * (ulong)Enumerable.Range(0, Body).Sum(i => i % 7), h1.X(10));
         Assert.NotSame(function, block.Function);
     }
 
