@@ -45,10 +45,15 @@ public sealed unsafe partial class Hart
                     if (TrapCount != traps)
                         return n + 1; // the fault uses one unit of budget, as in the interpreter
                     pc = Pc;
-                    blockHead = true;
-                    continue;
+                    if (run == null)
+                    {
+                        blockHead = true;
+                        continue;
+                    }
+                    ri = nativeStop; // baseline code stopped in the block: interpret the rest
                 }
-                ri = 0;
+                else
+                    ri = 0;
             }
             ref DecodedInsn d = ref Unsafe.NullRef<DecodedInsn>();
             if (run != null)

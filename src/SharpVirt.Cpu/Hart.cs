@@ -3,6 +3,7 @@ using SharpVirt.Cpu.Csr;
 using SharpVirt.Cpu.Decoders;
 using SharpVirt.Cpu.Mmu;
 using SharpVirt.Cpu.Traps;
+using SharpVirt.Cpu.Translation;
 using SharpVirt.Memory;
 
 namespace SharpVirt.Cpu;
@@ -53,6 +54,7 @@ public sealed unsafe partial class Hart : IDisposable
         this.timebase = timebase;
         x = (ulong*)NativeMemory.AllocZeroed(32, sizeof(ulong));
         f = (ulong*)NativeMemory.AllocZeroed(32, sizeof(ulong));
+        nativeFrame = (NativeFrame*)NativeMemory.AllocZeroed(1, (nuint)sizeof(NativeFrame));
         // Every slot must hold a real decoding of its Raw tag (a zeroed slot would claim raw 0 decodes to length 0).
         Array.Fill(decodeCache, Decoder.Decode(0));
         evictCodeStores = page => tlb.EvictStoresTo((byte*)page);
@@ -197,6 +199,8 @@ public sealed unsafe partial class Hart : IDisposable
         Translation.BackgroundCompiler.Forget(this);
         memory.CodePageProtected -= evictCodeStores;
         tlb.Dispose();
+        arena?.Dispose();
+        NativeMemory.Free(nativeFrame);
         NativeMemory.Free(x);
         NativeMemory.Free(f);
     }

@@ -5,7 +5,7 @@ namespace SharpVirt.Memory;
 /// <summary>Host virtual memory reserved with mmap(MAP_NORESERVE): pages appear on first touch.</summary>
 public static unsafe partial class HostMemory
 {
-    private const int ProtRead = 1, ProtWrite = 2;
+    private const int ProtRead = 1, ProtWrite = 2, ProtExec = 4;
     private const int MapPrivate = 0x02, MapAnonymous = 0x20, MapNoReserve = 0x4000;
     public const int MadvDontNeed = 4, MadvMergeable = 12;
 
@@ -27,6 +27,15 @@ public static unsafe partial class HostMemory
         nint p = Mmap(0, (nuint)size, ProtRead | ProtWrite, MapPrivate | MapAnonymous | MapNoReserve, -1, 0);
         if (p == -1)
             throw new OutOfMemoryException($"mmap of {size >> 20} MiB failed (errno {Marshal.GetLastPInvokeError()})");
+        return (byte*)p;
+    }
+
+    /// <summary>Reserves <paramref name="size"/> bytes that may hold host code (read, write and execute), lazily backed.</summary>
+    public static byte* ReserveExecutable(ulong size)
+    {
+        nint p = Mmap(0, (nuint)size, ProtRead | ProtWrite | ProtExec, MapPrivate | MapAnonymous | MapNoReserve, -1, 0);
+        if (p == -1)
+            throw new OutOfMemoryException($"mmap of {size >> 20} MiB of code space failed (errno {Marshal.GetLastPInvokeError()})");
         return (byte*)p;
     }
 

@@ -121,6 +121,13 @@ public sealed unsafe class Block
     public ulong FarPc;
     public long FarKey;
 
+    /// <summary>The block's baseline code (see <see cref="BaselineTranslator"/>), valid in the code arena generation <see cref="NativeGeneration"/>.</summary>
+    public nint Native;
+    public int NativeGeneration;
+
+    /// <summary>A <see cref="NativeGeneration"/> for a block whose first instruction the baseline translator does not take.</summary>
+    public const int NoNative = -1;
+
     /// <summary>False once the page was written after the block was built, or its bytes changed before a FENCE.I.</summary>
     public bool IsCurrent(int epoch) => PageUnchanged && (checkedEpoch == epoch || Recheck(epoch));
 

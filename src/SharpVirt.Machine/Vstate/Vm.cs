@@ -58,6 +58,7 @@ public sealed partial class Vm : IVmServices, IDisposable
             {
                 JitEnabled = config.Engine == CpuEngine.Jit,
                 HotThreshold = config.JitThreshold,
+                NativeThreshold = config.Engine == CpuEngine.Jit && BaselineTranslator.HostSupported ? config.BaselineThreshold : 0,
                 Translations = translations,
             };
         }

@@ -41,6 +41,9 @@ public sealed record VmConfig
     /// <summary>Runs of a block before the translator compiles it (1 compiles everything at once, for testing).</summary>
     public int JitThreshold { get; init; } = 1000;
 
+    /// <summary>Runs of a block before it gets baseline code, the translator's quick first tier (x86-64 hosts; 0 for never).</summary>
+    public int BaselineThreshold { get; init; } = 8;
+
     /// <summary>Host CPUs to pin vCPU threads to (--cpu-affinity): vCPU i runs on CpuAffinity[i % Count]; empty for no pinning.</summary>
     public IReadOnlyList<int> CpuAffinity { get; init; } = [];
 

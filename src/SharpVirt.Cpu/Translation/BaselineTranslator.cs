@@ -1,0 +1,294 @@
+using SharpVirt.Cpu.CodeGen;
+using SharpVirt.Cpu.Decoders;
+using SharpVirt.Cpu.Mmu;
+
+namespace SharpVirt.Cpu.Translation;
+
+/// <summary>
+/// The first translation tier: one decoded block to x86-64 code in one pass, a few microseconds per block, so a
+/// block gets it after a handful of runs while RyuJIT (<see cref="BlockTranslator"/>) takes only the hot ones.
+/// Guest registers stay in the hart's array; each instruction loads its operands, computes and stores. The code
+/// is <c>int Run(ulong* x, NativeFrame* frame, ulong pc)</c> (System V): it returns the instructions retired
+/// and leaves the next PC in the frame. Loads and stores inline the TLB hit; anything else (a miss, an MMIO
+/// access, a fault) stops the code before that instruction with <see cref="NativeFrame.Stopped"/> set, and the
+/// interpreter runs it, so exceptions stay precise. Instructions it does not take end the code, as do jumps.
+/// </summary>
+public static unsafe class BaselineTranslator
+{
+    /// <summary>Whether this host can run the code (x86-64 Linux).</summary>
+    public static bool HostSupported => System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64
+        && OperatingSystem.IsLinux();
+
+    /// <summary>Bytes of code one instruction may take at most (a store with its stop path is about 70).</summary>
+    private const int MaxBytesPerInstruction = 96;
+
+    private const Reg X = Reg.Rdi, Frame = Reg.Rsi, Pc = Reg.R8;
+
+    public static bool Supports(Op op) => op is >= Op.Lui and <= Op.Sraw and not Op.FenceI and not Op.Ecall and not Op.Ebreak
+        || op is Op.Mul or Op.Mulh or Op.Mulhu or Op.Mulw
+        || op is >= Op.AddUw and <= Op.SlliUw
+        || op is Op.Andn or Op.Orn or Op.Xnor or Op.Max or Op.Maxu or Op.Min or Op.Minu or Op.SextB or Op.SextH or Op.ZextH
+        || op is Op.Rol or Op.Rolw or Op.Ror or Op.Rori or Op.Roriw or Op.Rorw or Op.Rev8
+        || op is >= Op.Bclr and <= Op.Bseti;
+
+    /// <summary>How many instructions from the start of <paramref name="insns"/> the translator takes.</summary>
+    public static int Prefix(ReadOnlySpan<DecodedInsn> insns)
+    {
+        int n = 0;
+        while (n < insns.Length && Supports(insns[n].Op))
+            n++;
+        return n;
+    }
+
+    /// <summary>Compiles the first <paramref name="count"/> instructions into <paramref name="arena"/>; returns the code's address.</summary>
+    public static nint Compile(ReadOnlySpan<DecodedInsn> insns, int count, CodeArena arena)
+    {
+        int capacity = (count + 1) * MaxBytesPerInstruction;
+        byte* code = arena.Reserve(capacity);
+        var a = new X64Assembler(code, capacity);
+        a.Mov(Pc, Reg.Rdx);
+        long offset = 0;
+        bool jumped = false;
+        for (int k = 0; k < count; k++)
+        {
+            Emit(a, insns[k], k, offset);
+            jumped = BlockTranslator.EndsBlock(insns[k].Op);
+            offset += insns[k].Length;
+        }
+        if (count < insns.Length)
+            Stop(a, offset, count); // the interpreter goes on with the block from the instruction not taken
+        else if (!jumped)
+            Exit(a, offset, count);
+        if (a.Overflowed)
+            throw new InvalidOperationException("baseline code overflowed its reservation");
+        arena.Commit(a.Length);
+        return (nint)code;
+    }
+
+    /// <summary>Leaves with the PC at this block's PC plus <paramref name="nextOffset"/>, <paramref name="count"/> retired.</summary>
+    private static void Exit(X64Assembler a, long nextOffset, int count)
+    {
+        a.Lea(Reg.Rax, Pc, (int)nextOffset);
+        a.Store(Frame, NativeFrame.NextPcOffset, Reg.Rax, 8);
+        a.Return(count);
+    }
+
+    /// <summary>Leaves before instruction <paramref name="k"/> (at <paramref name="offset"/>) for the interpreter to run it.</summary>
+    private static void Stop(X64Assembler a, long offset, int k)
+    {
+        a.StoreImm(Frame, NativeFrame.StoppedOffset, 1);
+        Exit(a, offset, k);
+    }
+
+    private static void Get(X64Assembler a, Reg host, int r)
+    {
+        if (r == 0)
+            a.MovImm(host, 0);
+        else
+            a.Load(host, X, r * 8, 8, signed: false);
+    }
+
+    private static void Put(X64Assembler a, int r, Reg host)
+    {
+        if (r != 0)
+            a.Store(X, r * 8, host, 8);
+    }
+
+    private static void Emit(X64Assembler a, in DecodedInsn d, int k, long off)
+    {
+        const Reg A = Reg.Rax, C = Reg.Rcx;
+        int imm = (int)d.Imm;
+        switch (d.Op)
+        {
+            case Op.Jal:
+                if (d.Rd != 0)
+                {
+                    a.Lea(A, Pc, (int)(off + d.Length));
+                    Put(a, d.Rd, A);
+                }
+                Exit(a, off + d.Imm, k + 1);
+                return;
+            case Op.Jalr:
+                Get(a, A, d.Rs1);
+                a.Op(AluOp.Add, A, imm);
+                a.Op(AluOp.And, A, -2);
+                if (d.Rd != 0)
+                {
+                    a.Lea(C, Pc, (int)(off + d.Length));
+                    Put(a, d.Rd, C);
+                }
+                a.Store(Frame, NativeFrame.NextPcOffset, A, 8);
+                a.Return(k + 1);
+                return;
+            case >= Op.Beq and <= Op.Bgeu:
+                Get(a, A, d.Rs1);
+                Get(a, C, d.Rs2);
+                a.Op(AluOp.Cmp, A, C);
+                int notTaken = a.JumpIf(d.Op switch
+                {
+                    Op.Beq => Cond.NE,
+                    Op.Bne => Cond.E,
+                    Op.Blt => Cond.GE,
+                    Op.Bge => Cond.L,
+                    Op.Bltu => Cond.AE,
+                    _ => Cond.B,
+                });
+                Exit(a, off + d.Imm, k + 1);
+                a.Bind(notTaken);
+                return;
+            case >= Op.Lb and <= Op.Lwu:
+                Access(a, d, k, off, NativeFrame.LoadTlbOffset, LoadSize(d.Op));
+                a.Load(Reg.Rdx, A, 0, LoadSize(d.Op), signed: d.Op is Op.Lb or Op.Lh or Op.Lw);
+                Put(a, d.Rd, Reg.Rdx);
+                return;
+            case >= Op.Sb and <= Op.Sd:
+                int size = 1 << (d.Op - Op.Sb);
+                Access(a, d, k, off, NativeFrame.StoreTlbOffset, size);
+                Get(a, C, d.Rs2);
+                a.Store(A, 0, C, size);
+                return;
+            case Op.Fence:
+                a.Fence();
+                return;
+        }
+        if (d.Rd == 0)
+            return; // everything else only writes rd: x0 makes it a no-op
+        switch (d.Op)
+        {
+            case Op.Lui: a.StoreImm(X, d.Rd * 8, imm); return;
+            case Op.Auipc: a.MovImm(A, off + d.Imm); a.Op(AluOp.Add, A, Pc); break;
+            case Op.Addi: Get(a, A, d.Rs1); a.Op(AluOp.Add, A, imm); break;
+            case Op.Slti: Get(a, A, d.Rs1); a.Op(AluOp.Cmp, A, imm); a.Set(Cond.L, A); break;
+            case Op.Sltiu: Get(a, A, d.Rs1); a.Op(AluOp.Cmp, A, imm); a.Set(Cond.B, A); break;
+            case Op.Xori: Get(a, A, d.Rs1); a.Op(AluOp.Xor, A, imm); break;
+            case Op.Ori: Get(a, A, d.Rs1); a.Op(AluOp.Or, A, imm); break;
+            case Op.Andi: Get(a, A, d.Rs1); a.Op(AluOp.And, A, imm); break;
+            case Op.Slli: Get(a, A, d.Rs1); a.Shift(ShiftOp.Shl, A, imm & 63); break;
+            case Op.Srli: Get(a, A, d.Rs1); a.Shift(ShiftOp.Shr, A, imm & 63); break;
+            case Op.Srai: Get(a, A, d.Rs1); a.Shift(ShiftOp.Sar, A, imm & 63); break;
+            case Op.Add: Binary(a, d, AluOp.Add); break;
+            case Op.Sub: Binary(a, d, AluOp.Sub); break;
+            case Op.And: Binary(a, d, AluOp.And); break;
+            case Op.Or: Binary(a, d, AluOp.Or); break;
+            case Op.Xor: Binary(a, d, AluOp.Xor); break;
+            case Op.Slt: Binary(a, d, AluOp.Cmp); a.Set(Cond.L, A); break;
+            case Op.Sltu: Binary(a, d, AluOp.Cmp); a.Set(Cond.B, A); break;
+            case Op.Sll: ShiftByRegister(a, d, ShiftOp.Shl, w: true); break;
+            case Op.Srl: ShiftByRegister(a, d, ShiftOp.Shr, w: true); break;
+            case Op.Sra: ShiftByRegister(a, d, ShiftOp.Sar, w: true); break;
+            case Op.Addiw: Get(a, A, d.Rs1); a.Op(AluOp.Add, A, imm, w: false); a.Extend(A, A, 4, signed: true); break;
+            case Op.Slliw: Get(a, A, d.Rs1); a.Shift(ShiftOp.Shl, A, imm & 31, w: false); a.Extend(A, A, 4, signed: true); break;
+            case Op.Srliw: Get(a, A, d.Rs1); a.Shift(ShiftOp.Shr, A, imm & 31, w: false); a.Extend(A, A, 4, signed: true); break;
+            case Op.Sraiw: Get(a, A, d.Rs1); a.Shift(ShiftOp.Sar, A, imm & 31, w: false); a.Extend(A, A, 4, signed: true); break;
+            case Op.Addw: Binary(a, d, AluOp.Add, w: false); a.Extend(A, A, 4, signed: true); break;
+            case Op.Subw: Binary(a, d, AluOp.Sub, w: false); a.Extend(A, A, 4, signed: true); break;
+            case Op.Sllw: ShiftByRegister(a, d, ShiftOp.Shl, w: false); a.Extend(A, A, 4, signed: true); break;
+            case Op.Srlw: ShiftByRegister(a, d, ShiftOp.Shr, w: false); a.Extend(A, A, 4, signed: true); break;
+            case Op.Sraw: ShiftByRegister(a, d, ShiftOp.Sar, w: false); a.Extend(A, A, 4, signed: true); break;
+
+            case Op.Mul: Get(a, A, d.Rs1); Get(a, C, d.Rs2); a.Imul(A, C); break;
+            case Op.Mulw: Get(a, A, d.Rs1); Get(a, C, d.Rs2); a.Imul(A, C, w: false); a.Extend(A, A, 4, signed: true); break;
+            case Op.Mulh or Op.Mulhu:
+                Get(a, A, d.Rs1);
+                Get(a, C, d.Rs2);
+                a.WideMul(C, signed: d.Op == Op.Mulh);
+                Put(a, d.Rd, Reg.Rdx);
+                return;
+
+            case Op.AddUw: ShiftedAdd(a, d, 0, unsignedWord: true); break;
+            case Op.Sh1add: ShiftedAdd(a, d, 1, unsignedWord: false); break;
+            case Op.Sh2add: ShiftedAdd(a, d, 2, unsignedWord: false); break;
+            case Op.Sh3add: ShiftedAdd(a, d, 3, unsignedWord: false); break;
+            case Op.Sh1addUw: ShiftedAdd(a, d, 1, unsignedWord: true); break;
+            case Op.Sh2addUw: ShiftedAdd(a, d, 2, unsignedWord: true); break;
+            case Op.Sh3addUw: ShiftedAdd(a, d, 3, unsignedWord: true); break;
+            case Op.SlliUw: Get(a, A, d.Rs1); a.Extend(A, A, 4, signed: false); a.Shift(ShiftOp.Shl, A, imm & 63); break;
+
+            case Op.Andn: Get(a, A, d.Rs1); Get(a, C, d.Rs2); a.Not(C); a.Op(AluOp.And, A, C); break;
+            case Op.Orn: Get(a, A, d.Rs1); Get(a, C, d.Rs2); a.Not(C); a.Op(AluOp.Or, A, C); break;
+            case Op.Xnor: Binary(a, d, AluOp.Xor); a.Not(A); break;
+            case Op.Max: Binary(a, d, AluOp.Cmp); a.CMov(Cond.L, A, C); break;
+            case Op.Min: Binary(a, d, AluOp.Cmp); a.CMov(Cond.G, A, C); break;
+            case Op.Maxu: Binary(a, d, AluOp.Cmp); a.CMov(Cond.B, A, C); break;
+            case Op.Minu: Binary(a, d, AluOp.Cmp); a.CMov(Cond.A, A, C); break;
+            case Op.SextB: Get(a, A, d.Rs1); a.Extend(A, A, 1, signed: true); break;
+            case Op.SextH: Get(a, A, d.Rs1); a.Extend(A, A, 2, signed: true); break;
+            case Op.ZextH: Get(a, A, d.Rs1); a.Extend(A, A, 2, signed: false); break;
+            case Op.Rol: ShiftByRegister(a, d, ShiftOp.Rol, w: true); break;
+            case Op.Ror: ShiftByRegister(a, d, ShiftOp.Ror, w: true); break;
+            case Op.Rolw: ShiftByRegister(a, d, ShiftOp.Rol, w: false); a.Extend(A, A, 4, signed: true); break;
+            case Op.Rorw: ShiftByRegister(a, d, ShiftOp.Ror, w: false); a.Extend(A, A, 4, signed: true); break;
+            case Op.Rori: Get(a, A, d.Rs1); a.Shift(ShiftOp.Ror, A, imm & 63); break;
+            case Op.Roriw: Get(a, A, d.Rs1); a.Shift(ShiftOp.Ror, A, imm & 31, w: false); a.Extend(A, A, 4, signed: true); break;
+            case Op.Rev8: Get(a, A, d.Rs1); a.Bswap(A); break;
+
+            case Op.Bset: Get(a, A, d.Rs1); Get(a, C, d.Rs2); a.BitOp(5, A, C); break;
+            case Op.Bclr: Get(a, A, d.Rs1); Get(a, C, d.Rs2); a.BitOp(6, A, C); break;
+            case Op.Binv: Get(a, A, d.Rs1); Get(a, C, d.Rs2); a.BitOp(7, A, C); break;
+            case Op.Bseti: Get(a, A, d.Rs1); a.BitOp(5, A, imm & 63); break;
+            case Op.Bclri: Get(a, A, d.Rs1); a.BitOp(6, A, imm & 63); break;
+            case Op.Binvi: Get(a, A, d.Rs1); a.BitOp(7, A, imm & 63); break;
+            case Op.Bext: ShiftByRegister(a, d, ShiftOp.Shr, w: true); a.Op(AluOp.And, A, 1, w: false); break;
+            case Op.Bexti: Get(a, A, d.Rs1); a.Shift(ShiftOp.Shr, A, imm & 63); a.Op(AluOp.And, A, 1, w: false); break;
+            default:
+                throw new InvalidOperationException($"{d.Op} is not taken by the baseline translator");
+        }
+        Put(a, d.Rd, A);
+    }
+
+    private static int LoadSize(Op op) => op switch
+    {
+        Op.Lb or Op.Lbu => 1,
+        Op.Lh or Op.Lhu => 2,
+        Op.Lw or Op.Lwu => 4,
+        _ => 8,
+    };
+
+    /// <summary>rax = rs1 + imm; its TLB entry's tag checked against the page of the last byte; rax = host address on a hit, else stop.</summary>
+    private static void Access(X64Assembler a, in DecodedInsn d, int k, long off, int tableOffset, int size)
+    {
+        const Reg A = Reg.Rax, C = Reg.Rcx, D = Reg.Rdx;
+        Get(a, A, d.Rs1);
+        if (d.Imm != 0)
+            a.Op(AluOp.Add, A, (int)d.Imm);
+        a.Mov(C, A);
+        a.Shift(ShiftOp.Shr, C, 12);
+        a.Op(AluOp.And, C, Tlb.Mask, w: false);
+        a.Shift(ShiftOp.Shl, C, 4); // sizeof(TlbEntry)
+        a.OpMem(AluOp.Add, C, Frame, tableOffset);
+        a.Lea(D, A, size - 1);
+        a.Op(AluOp.And, D, ~0xfff);
+        a.CmpMem(C, 0, D);
+        int hit = a.JumpIf(Cond.E);
+        Stop(a, off, k);
+        a.Bind(hit);
+        a.OpMem(AluOp.Add, A, C, 8); // + Addend
+    }
+
+    /// <summary>rax = rs1 op rcx = rs2.</summary>
+    private static void Binary(X64Assembler a, in DecodedInsn d, AluOp op, bool w = true)
+    {
+        Get(a, Reg.Rax, d.Rs1);
+        Get(a, Reg.Rcx, d.Rs2);
+        a.Op(op, Reg.Rax, Reg.Rcx, w);
+    }
+
+    private static void ShiftByRegister(X64Assembler a, in DecodedInsn d, ShiftOp op, bool w)
+    {
+        Get(a, Reg.Rcx, d.Rs2);
+        Get(a, Reg.Rax, d.Rs1);
+        a.ShiftByCl(op, Reg.Rax, w);
+    }
+
+    /// <summary>rax = (rs1, zero-extended from 32 bits if <paramref name="unsignedWord"/>) &lt;&lt; shift + rs2.</summary>
+    private static void ShiftedAdd(X64Assembler a, in DecodedInsn d, int shift, bool unsignedWord)
+    {
+        Get(a, Reg.Rax, d.Rs1);
+        if (unsignedWord)
+            a.Extend(Reg.Rax, Reg.Rax, 4, signed: false);
+        if (shift != 0)
+            a.Shift(ShiftOp.Shl, Reg.Rax, shift);
+        Get(a, Reg.Rcx, d.Rs2);
+        a.Op(AluOp.Add, Reg.Rax, Reg.Rcx);
+    }
+}

@@ -1,0 +1,65 @@
+using SharpVirt.Cpu.CodeGen;
+using SharpVirt.Cpu.Translation;
+
+namespace SharpVirt.Tests.Cpu;
+
+/// <summary>The baseline tier: x86-64 code made per block (the differential tests compare what it computes).</summary>
+public sealed class BaselineTests : IDisposable
+{
+    private readonly HartBench b = new(jit: true);
+
+    public BaselineTests()
+    {
+        b.Hart.HotThreshold = int.MaxValue; // no RyuJIT: every block stays with the baseline
+        b.Hart.NativeThreshold = 2;
+    }
+
+    public void Dispose() => b.Dispose();
+
+    [Fact]
+    public unsafe void ArenaStartsOverWhenFull()
+    {
+        using var arena = new CodeArena(4096);
+        byte* first = arena.Reserve(1000);
+        arena.Commit(1000);
+        byte* second = arena.Reserve(1000);
+        Assert.True(second == first + 1008, "commits are 16-byte aligned");
+        arena.Commit(1000);
+        Assert.True(arena.Reserve(1000) == first + 2016);
+        arena.Commit(1000);
+        Assert.Equal(0, arena.Generation);
+        Assert.True(arena.Reserve(2000) == first, "1,072 bytes left: it starts over");
+        Assert.Equal(1, arena.Generation);
+    }
+
+    /// <summary>A loop through 200 blocks that each add 1 to a0 and jump to the next.</summary>
+    private static Asm ManyBlocks(int iterations)
+    {
+        var a = new Asm().Li(10, 0).Li(9, iterations).Label("loop");
+        for (int i = 0; i < 200; i++)
+            a.Addi(10, 10, 1).J($"b{i}").Label($"b{i}");
+        return a.Addi(9, 9, -1).Bnez(9, "loop").Ecall();
+    }
+
+    [Fact]
+    public void BlocksRunTheirBaselineCode()
+    {
+        if (!BaselineTranslator.HostSupported)
+            return;
+        b.RunProgram(ManyBlocks(10));
+        Assert.Equal(2000UL, b.X(10));
+        Assert.InRange(b.Hart.BaselineBlocksCompiled, 200, 210);
+        Assert.Equal(0, b.Hart.BlocksCompiled);
+    }
+
+    [Fact]
+    public void CodeMadeBeforeTheArenaStartedOverIsMadeAgain()
+    {
+        if (!BaselineTranslator.HostSupported)
+            return;
+        b.Hart.BaselineArenaSize = 4096; // a few dozen blocks
+        b.RunProgram(ManyBlocks(10));
+        Assert.Equal(2000UL, b.X(10));
+        Assert.True(b.Hart.BaselineBlocksCompiled > 1000, $"{b.Hart.BaselineBlocksCompiled} compiled");
+    }
+}
