@@ -50,7 +50,7 @@ public sealed unsafe partial class Hart
                         blockHead = true;
                         continue;
                     }
-                    ri = nativeStop; // baseline code stopped in the block: interpret the rest
+                    ri = nativeStop; // baseline code stopped in this block: interpret the rest
                 }
                 else
                     ri = 0;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using SharpVirt.Cpu.CodeGen;
 using SharpVirt.Cpu.Decoders;
 using SharpVirt.Cpu.Mmu;
 using SharpVirt.Cpu.Translation;
@@ -87,13 +86,9 @@ public sealed unsafe partial class Hart
         {
             if (function == null && NativeThreshold > 0 && block.Heat >= NativeThreshold && (!exactBudget || block.Count <= budget))
             {
-                int ran = RunNative(block, pc);
+                int ran = RunNative(block, pc, budget, epoch, out decoded);
                 if (ran >= 0)
-                {
-                    // Stopped before an instruction: the interpreter goes on from there (see nativeStop).
-                    decoded = nativeStop >= 0 ? block.Insns : null;
                     return ran;
-                }
             }
             decoded = block.Count > 0 ? block.Insns : null;
             return -1;
@@ -103,52 +98,6 @@ public sealed unsafe partial class Hart
         long key = JumpCache.KeyOf(tlb.Generation, fetchContext);
         jumps.Store(pc, key, block);
         return RunCompiled(block, function, pc, budget, epoch, key);
-    }
-
-    /// <summary>Runs of a block before it gets baseline code (<see cref="BaselineTranslator"/>); 0 for never.</summary>
-    public int NativeThreshold { get; set; }
-
-    /// <summary>Blocks given baseline code so far (statistics).</summary>
-    public int BaselineBlocksCompiled { get; private set; }
-
-    /// <summary>Bytes of host memory for baseline code, reserved at its first use (smaller in tests).</summary>
-    internal int BaselineArenaSize { get; set; } = 64 << 20;
-
-    private CodeArena? arena;
-    private readonly NativeFrame* nativeFrame;
-
-    /// <summary>After <see cref="RunNative"/>: the index of the instruction its code stopped before, or -1 if it ran to an exit.</summary>
-    private int nativeStop = -1;
-
-    /// <summary>
-    /// Runs <paramref name="block"/>'s baseline code, compiling it first if it has none in the arena's current
-    /// generation; returns the instructions retired (Pc and Instret updated), or -1 if the block has no such code.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private int RunNative(Block block, ulong pc)
-    {
-        var code = arena ??= new CodeArena(BaselineArenaSize);
-        if (block.Native == 0 || block.NativeGeneration != code.Generation)
-        {
-            int count = block.NativeGeneration == Block.NoNative ? 0 : BaselineTranslator.Prefix(block.Insns);
-            if (count == 0)
-            {
-                block.NativeGeneration = Block.NoNative;
-                return -1;
-            }
-            block.Native = BaselineTranslator.Compile(block.Insns, count, code);
-            block.NativeGeneration = code.Generation;
-            BaselineBlocksCompiled++;
-        }
-        var frame = nativeFrame;
-        frame->LoadTlb = loadTlb;
-        frame->StoreTlb = storeTlb;
-        frame->Stopped = 0;
-        int ran = ((delegate* unmanaged[SuppressGCTransition]<ulong*, NativeFrame*, ulong, int>)block.Native)(x, frame, pc);
-        Pc = frame->NextPc;
-        Instret += (ulong)ran;
-        nativeStop = frame->Stopped != 0 ? ran : -1;
-        return ran;
     }
 
     /// <summary>The block cached for the guest-physical address <paramref name="pa"/> of RAM, if any (tests).</summary>
