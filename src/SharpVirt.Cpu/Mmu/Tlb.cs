@@ -53,13 +53,76 @@ public sealed unsafe class Tlb : IDisposable
     private int gigapageCount;
     private bool anySuperpage;
 
+    /// <summary>
+    /// The slots that may hold an entry (every valid one is listed, once), so that a flush visits those rather
+    /// than all <see cref="AllEntries"/>: Linux flushes by ASID at every context switch, and a table mostly empty.
+    /// </summary>
+    private readonly int* used;
+    private readonly bool* listed;
+    private int usedCount;
+
     public Tlb()
     {
         int n = AllEntries;
         entries = (TlbEntry*)NativeMemory.AlignedAlloc((nuint)(n * sizeof(TlbEntry)), 64);
         asids = (uint*)NativeMemory.AllocZeroed((nuint)n, sizeof(uint));
         superpageMasks = (ulong*)NativeMemory.AllocZeroed((nuint)n, sizeof(ulong));
-        FlushAll();
+        used = (int*)NativeMemory.AllocZeroed((nuint)n, sizeof(int));
+        listed = (bool*)NativeMemory.AllocZeroed((nuint)n, sizeof(bool));
+        for (int i = 0; i < n; i++)
+            entries[i].Tag = Invalid;
+        Generation = 1; // a zeroed jump cache entry never matches
+    }
+
+    private void List(int slot)
+    {
+        if (!listed[slot])
+        {
+            listed[slot] = true;
+            used[usedCount++] = slot;
+        }
+    }
+
+    /// <summary>Invalidates the listed entries <paramref name="drop"/> selects, and unlists every invalid one.</summary>
+    private void Sweep<TFilter>(TFilter drop) where TFilter : struct, ISlotFilter
+    {
+        int kept = 0;
+        for (int i = 0; i < usedCount; i++)
+        {
+            int slot = used[i];
+            if (entries[slot].Tag != Invalid && drop.Drops(this, slot))
+                entries[slot].Tag = Invalid;
+            if (entries[slot].Tag == Invalid)
+                listed[slot] = false;
+            else
+                used[kept++] = slot;
+        }
+        usedCount = kept;
+    }
+
+    private interface ISlotFilter
+    {
+        bool Drops(Tlb tlb, int slot);
+    }
+
+    private readonly struct All : ISlotFilter
+    {
+        public bool Drops(Tlb tlb, int slot) => true;
+    }
+
+    private readonly struct OfAsid(ushort? asid) : ISlotFilter
+    {
+        public bool Drops(Tlb tlb, int slot) => tlb.Matches(slot, asid);
+    }
+
+    /// <summary>Entries of the superpage holding the address (SFENCE.VMA by address, see <see cref="Flush"/>).</summary>
+    private readonly struct InSuperpage(ulong va, ushort? asid) : ISlotFilter
+    {
+        public bool Drops(Tlb tlb, int slot)
+        {
+            ulong m = tlb.superpageMasks[slot];
+            return m != 0 && ((tlb.entries[slot].Tag ^ va) & ~m) == 0 && tlb.Matches(slot, asid);
+        }
     }
 
     /// <summary>
@@ -90,6 +153,7 @@ public sealed unsafe class Tlb : IDisposable
         }
         entries[slot].Tag = page;
         entries[slot].Addend = (long)host - (long)page;
+        List(slot);
         asids[slot] = global ? 0u : asid + 1u;
         superpageMasks[slot] = pageMask > 0xfff ? pageMask : 0;
         if (pageMask > 0xfff)
@@ -100,6 +164,7 @@ public sealed unsafe class Tlb : IDisposable
 
     private void Move(int from, int to)
     {
+        List(to);
         entries[to] = entries[from];
         asids[to] = asids[from];
         superpageMasks[to] = superpageMasks[from];
@@ -123,6 +188,7 @@ public sealed unsafe class Tlb : IDisposable
             uint asid = asids[victim];
             ulong mask = superpageMasks[victim];
             Move(slot, victim);
+            List(slot);
             entries[slot] = entry;
             asids[slot] = asid;
             superpageMasks[slot] = mask;
@@ -182,9 +248,7 @@ public sealed unsafe class Tlb : IDisposable
     public void FlushAll()
     {
         Generation++;
-        int n = AllEntries;
-        for (int i = 0; i < n; i++)
-            entries[i].Tag = Invalid;
+        Sweep(new All());
         if (anySuperpage)
         {
             Array.Clear(megapages);
@@ -213,19 +277,10 @@ public sealed unsafe class Tlb : IDisposable
                 if (entries[slot].Tag == page && Matches(slot, asid))
                     entries[slot].Tag = Invalid;
             if (MayBeInSuperpage(v))
-            {
-                for (int slot = 0; slot < n; slot++)
-                {
-                    ulong m = superpageMasks[slot];
-                    if (m != 0 && ((entries[slot].Tag ^ v) & ~m) == 0 && Matches(slot, asid))
-                        entries[slot].Tag = Invalid;
-                }
-            }
+                Sweep(new InSuperpage(v, asid));
             return;
         }
-        for (int slot = 0; slot < n; slot++)
-            if (Matches(slot, asid))
-                entries[slot].Tag = Invalid;
+        Sweep(new OfAsid(asid));
     }
 
     private bool Matches(int slot, ushort? asid) => asid is not ushort a || asids[slot] == a + 1u;
@@ -270,5 +325,7 @@ public sealed unsafe class Tlb : IDisposable
         NativeMemory.AlignedFree(entries);
         NativeMemory.Free(asids);
         NativeMemory.Free(superpageMasks);
+        NativeMemory.Free(used);
+        NativeMemory.Free(listed);
     }
 }

@@ -68,4 +68,26 @@ public unsafe class TlbVictimTests : IDisposable
         Assert.False(tlb.TryVictim(Tlb.ContextUser, AccessType.Store, A));
         Assert.True(tlb.TryVictim(Tlb.ContextUser, AccessType.Store, B));
     }
+
+    /// <summary>Flushes visit the slots filled since the last one: entries refilled, moved or swapped must all be seen.</summary>
+    [Fact]
+    public void FlushesFindEveryEntryFilledSinceTheLast()
+    {
+        for (int round = 0; round < 3; round++)
+        {
+            FillAll(AccessType.Load);
+            tlb.Fill(Tlb.ContextSupervisor, AccessType.Fetch, A, host, global: true, asid: 1);
+            tlb.Fill(Tlb.ContextUser, AccessType.Store, B, host, global: false, asid: 2);
+            Assert.True(tlb.TryVictim(Tlb.ContextUser, AccessType.Load, A)); // A back in its slot, C out
+            tlb.Flush(null, 1);
+            foreach (ulong page in new[] { A, B, C })
+                Assert.False(tlb.TryVictim(Tlb.ContextUser, AccessType.Load, page));
+            Assert.Equal(Tlb.Invalid, Slot(AccessType.Load)->Tag);
+            Assert.Equal(A, tlb.Table(Tlb.ContextSupervisor, AccessType.Fetch)[(A >> 12) & Tlb.Mask].Tag); // global: kept
+            Assert.Equal(B, tlb.Table(Tlb.ContextUser, AccessType.Store)[(B >> 12) & Tlb.Mask].Tag); // ASID 2: kept
+            tlb.FlushAll();
+            Assert.Equal(Tlb.Invalid, tlb.Table(Tlb.ContextSupervisor, AccessType.Fetch)[(A >> 12) & Tlb.Mask].Tag);
+            Assert.Equal(Tlb.Invalid, tlb.Table(Tlb.ContextUser, AccessType.Store)[(B >> 12) & Tlb.Mask].Tag);
+        }
+    }
 }
