@@ -38,8 +38,11 @@ public sealed record VmConfig
     /// <summary>The CPU engine: the interpreter alone, or with the block translator (the default).</summary>
     public CpuEngine Engine { get; init; } = CpuEngine.Jit;
 
-    /// <summary>Runs of a block before the translator compiles it (1 compiles everything at once, for testing).</summary>
-    public int JitThreshold { get; init; } = 1000;
+    /// <summary>
+    /// Runs of a block before RyuJIT compiles it with its region (1 compiles everything at once, for testing).
+    /// Below that it runs baseline code, so only code that stays hot is worth RyuJIT's milliseconds.
+    /// </summary>
+    public int JitThreshold { get; init; } = 16_000;
 
     /// <summary>Runs of a block before it gets baseline code, the translator's quick first tier (x86-64 hosts; 0 for never).</summary>
     public int BaselineThreshold { get; init; } = 8;

@@ -1,5 +1,6 @@
 using SharpVirt.Cpu;
 using SharpVirt.Cpu.Mmu;
+using SharpVirt.Cpu.Translation;
 using SharpVirt.Cpu.Traps;
 using static SharpVirt.Tests.Cpu.PageTable;
 using C = SharpVirt.Cpu.Csr.CsrAddress;
@@ -39,8 +40,9 @@ public sealed class JumpCacheTests : IDisposable
     /// Maps <see cref="Function"/> to P1 (returning 1) and runs <paramref name="program"/> in S-mode, given what
     /// appends the code that remaps it to P2 (returning 100) with SFENCE.VMA; checks that s1 got ten of each.
     /// </summary>
-    private void RunWithRemap(Func<Func<Asm, Asm>, Asm> program)
+    private void RunWithRemap(bool baseline, Func<Func<Asm, Asm>, Asm> program)
     {
+        Engine(baseline);
         var pt = Paging();
         ulong leaf = pt.Map(Function, P1, 0, V | R | X | A | D);
         b.Load(P1, new Asm().Li(10, 1).Ret().Assemble());
@@ -54,25 +56,42 @@ public sealed class JumpCacheTests : IDisposable
         Assert.Equal(10UL * 1 + 10 * 100, b.X(18));
     }
 
-    [Fact]
-    public void ARemappedPageRunsItsNewCodeAfterSfenceVma()
-        => RunWithRemap(remap => CallTenTimes(remap(CallTenTimes(new Asm(), "first")), "second").Ecall());
+    /// <summary>With <paramref name="baseline"/>, blocks run baseline code (which links across pages the same way) instead of RyuJIT's.</summary>
+    private void Engine(bool baseline)
+    {
+        if (!baseline)
+            return;
+        Assert.True(BaselineTranslator.HostSupported, "the baseline tier needs an x86-64 Linux host");
+        b.Hart.HotThreshold = int.MaxValue;
+        b.Hart.NativeThreshold = 1;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ARemappedPageRunsItsNewCodeAfterSfenceVma(bool baseline)
+        => RunWithRemap(baseline, remap => CallTenTimes(remap(CallTenTimes(new Asm(), "first")), "second").Ecall());
 
     /// <summary>
     /// The same, with one calling block throughout: the remap comes in the middle of the loop, so the block's
     /// link to the callee it reached last (<see cref="SharpVirt.Cpu.Translation.Block.Far"/>) must go too.
     /// </summary>
-    [Fact]
-    public void ACallingBlocksLinkToAnotherPageDoesNotOutliveSfenceVma()
-        => RunWithRemap(remap => remap(new Asm().Li(9, 20).Label("loop")
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ACallingBlocksLinkToAnotherPageDoesNotOutliveSfenceVma(bool baseline)
+        => RunWithRemap(baseline, remap => remap(new Asm().Li(9, 20).Label("loop")
                 .Li(5, (long)Function).Jalr(1, 5, 0)
                 .Add(18, 18, 10)
                 .Li(6, 11).Bne(9, 6, "next"))
             .Label("next").Addi(9, 9, -1).Bnez(9, "loop").Ecall());
 
-    [Fact]
-    public void UserModeDoesNotRunASupervisorPageFoundInSupervisorMode()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void UserModeDoesNotRunASupervisorPageFoundInSupervisorMode(bool baseline)
     {
+        Engine(baseline);
         // S calls the function page (not U) until its block is cached, then SRETs to U code that jumps there.
         var pt = Paging();
         pt.Map(Function, P1, 0, V | R | X | A | D);
