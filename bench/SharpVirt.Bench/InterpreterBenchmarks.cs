@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using SharpVirt.Cpu.CodeGen;
 using SharpVirt.Cpu.Decoders;
 using SharpVirt.Cpu.Translation;
 
@@ -13,8 +14,9 @@ namespace SharpVirt.Bench;
 public class InterpreterBenchmarks
 {
     public const int InstructionsPerOp = 1_000_000;
-    private IntegerLoop loop = null!, translated = null!, loads = null!;
+    private IntegerLoop loop = null!, translated = null!, baseline = null!, loads = null!;
     private DecodedInsn[] block = [];
+    private CodeArena arena = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -24,6 +26,11 @@ public class InterpreterBenchmarks
         translated.Hart.JitEnabled = true;
         translated.Hart.HotThreshold = 1;
         translated.Hart.Run(InstructionsPerOp); // compile before measuring
+        baseline = new IntegerLoop();
+        baseline.Hart.JitEnabled = true;
+        baseline.Hart.HotThreshold = int.MaxValue;
+        baseline.Hart.NativeThreshold = 1;
+        arena = new CodeArena();
         loads = new IntegerLoop(IntegerLoop.Loads);
         // A typical straight-line block: the loop body of both programs, four times over.
         block = [.. Enumerable.Repeat(IntegerLoop.Integer[2..5].Concat(IntegerLoop.Loads[1..5]), 4).SelectMany(x => x).Select(Decoder.Decode)];
@@ -34,7 +41,9 @@ public class InterpreterBenchmarks
     {
         loop.Dispose();
         translated.Dispose();
+        baseline.Dispose();
         loads.Dispose();
+        arena.Dispose();
     }
 
     /// <summary>Interpreter: ns per guest instruction of addi/add/xor/bne.</summary>
@@ -44,6 +53,10 @@ public class InterpreterBenchmarks
     /// <summary>Translated code on the same loop (block chaining included).</summary>
     [Benchmark(OperationsPerInvoke = InstructionsPerOp)]
     public void IntegerLoopTranslated() => translated.Hart.Run(InstructionsPerOp);
+
+    /// <summary>The same loop in baseline code (the translator's first tier).</summary>
+    [Benchmark(OperationsPerInvoke = InstructionsPerOp)]
+    public void IntegerLoopBaseline() => baseline.Hart.Run(InstructionsPerOp);
 
     /// <summary>Interpreter: a loop that is two thirds loads, every one a TLB hit.</summary>
     [Benchmark(OperationsPerInvoke = InstructionsPerOp)]
@@ -58,4 +71,8 @@ public class InterpreterBenchmarks
     /// <summary>Translating a 28-instruction block to a .NET method (IL emission and the .NET JIT).</summary>
     [Benchmark]
     public BlockFunction TranslateBlock() => BlockTranslator.Compile(block, IntegerLoop.RamBase, translated.Hart);
+
+    /// <summary>The same block to baseline x86-64 code.</summary>
+    [Benchmark]
+    public nint TranslateBlockBaseline() => BaselineTranslator.Compile(block, block.Length, arena);
 }
