@@ -38,8 +38,7 @@ public sealed unsafe partial class Hart
     private int RunNative(Block block, ulong pc, int budget, int epoch, out DecodedInsn[]? rest)
     {
         rest = null;
-        var code = arena ??= new CodeArena(BaselineArenaSize);
-        if (!HasNative(block, code))
+        if ((arena ??= NewArena()) is not { } code || !HasNative(block, code))
             return -1;
         var frame = nativeFrame;
         frame->LoadTlb = loadTlb;
@@ -77,6 +76,24 @@ public sealed unsafe partial class Hart
         Instret += (ulong)total;
         return total;
     }
+
+    /// <summary>The code arena, or null (and no more baseline code) if the host refuses executable memory.</summary>
+    private CodeArena? NewArena()
+    {
+        try
+        {
+            return new CodeArena(BaselineArenaSize);
+        }
+        catch (OutOfMemoryException e)
+        {
+            NativeThreshold = 0;
+            BaselineUnavailable = e.Message;
+            return null;
+        }
+    }
+
+    /// <summary>Why this hart runs no baseline code although asked to (the host refused executable memory), else null.</summary>
+    public string? BaselineUnavailable { get; private set; }
 
     /// <summary>Whether <paramref name="block"/> has baseline code in <paramref name="code"/>'s generation, making it if it can.</summary>
     private bool HasNative(Block block, CodeArena code)

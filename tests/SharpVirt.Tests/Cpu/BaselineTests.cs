@@ -62,4 +62,14 @@ public sealed class BaselineTests : IDisposable
         Assert.Equal(2000UL, b.X(10));
         Assert.True(b.Hart.BaselineBlocksCompiled > 1000, $"{b.Hart.BaselineBlocksCompiled} compiled");
     }
+
+    [Fact]
+    public void AHostThatRefusesExecutableMemoryLeavesBlocksToTheInterpreter()
+    {
+        b.Hart.BaselineArenaSize = -4096; // no mmap can grant that
+        b.RunProgram(ManyBlocks(10));
+        Assert.Equal(2000UL, b.X(10));
+        Assert.Equal(0, b.Hart.BaselineBlocksCompiled);
+        Assert.Contains("code space", b.Hart.BaselineUnavailable);
+    }
 }
