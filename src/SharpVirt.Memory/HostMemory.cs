@@ -22,20 +22,16 @@ public static unsafe partial class HostMemory
     private static partial int Mincore(nint addr, nuint length, byte* vec);
 
     /// <summary>Reserves <paramref name="size"/> bytes of zeroed, lazily backed memory.</summary>
-    public static byte* Reserve(ulong size)
-    {
-        nint p = Mmap(0, (nuint)size, ProtRead | ProtWrite, MapPrivate | MapAnonymous | MapNoReserve, -1, 0);
-        if (p == -1)
-            throw new OutOfMemoryException($"mmap of {size >> 20} MiB failed (errno {Marshal.GetLastPInvokeError()})");
-        return (byte*)p;
-    }
+    public static byte* Reserve(ulong size) => Map(size, ProtRead | ProtWrite, "");
 
     /// <summary>Reserves <paramref name="size"/> bytes that may hold host code (read, write and execute), lazily backed.</summary>
-    public static byte* ReserveExecutable(ulong size)
+    public static byte* ReserveExecutable(ulong size) => Map(size, ProtRead | ProtWrite | ProtExec, " of code space");
+
+    private static byte* Map(ulong size, int prot, string what)
     {
-        nint p = Mmap(0, (nuint)size, ProtRead | ProtWrite | ProtExec, MapPrivate | MapAnonymous | MapNoReserve, -1, 0);
+        nint p = Mmap(0, (nuint)size, prot, MapPrivate | MapAnonymous | MapNoReserve, -1, 0);
         if (p == -1)
-            throw new OutOfMemoryException($"mmap of {size >> 20} MiB of code space failed (errno {Marshal.GetLastPInvokeError()})");
+            throw new OutOfMemoryException($"mmap of {size >> 20} MiB{what} failed (errno {Marshal.GetLastPInvokeError()})");
         return (byte*)p;
     }
 

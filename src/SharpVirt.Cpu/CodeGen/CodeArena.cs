@@ -25,6 +25,8 @@ public sealed unsafe class CodeArena : IDisposable
     /// <summary>Room for at most <paramref name="bytes"/> of code, starting over if the arena lacks it.</summary>
     public byte* Reserve(int bytes)
     {
+        if (bytes > size)
+            throw new ArgumentOutOfRangeException(nameof(bytes), $"{bytes} bytes of code do not fit in an arena of {size}");
         if (size - used < bytes)
         {
             used = 0;

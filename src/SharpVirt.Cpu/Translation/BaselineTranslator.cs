@@ -24,12 +24,10 @@ public static unsafe class BaselineTranslator
 
     private const Reg X = Reg.Rdi, Frame = Reg.Rsi, Pc = Reg.R8;
 
-    public static bool Supports(Op op) => op is >= Op.Lui and <= Op.Sraw and not Op.FenceI and not Op.Ecall and not Op.Ebreak
-        || op is Op.Mul or Op.Mulh or Op.Mulhu or Op.Mulw
-        || op is >= Op.AddUw and <= Op.SlliUw
-        || op is Op.Andn or Op.Orn or Op.Xnor or Op.Max or Op.Maxu or Op.Min or Op.Minu or Op.SextB or Op.SextH or Op.ZextH
-        || op is Op.Rol or Op.Rolw or Op.Ror or Op.Rori or Op.Roriw or Op.Rorw or Op.Rev8
-        || op is >= Op.Bclr and <= Op.Bseti;
+    /// <summary>What <see cref="BlockTranslator"/> takes, less divisions, MULHSU, the counting ops, ORC.B and F/D loads and stores.</summary>
+    public static bool Supports(Op op) => BlockTranslator.CanTranslate(op)
+        && op is not (Op.Mulhsu or (>= Op.Div and <= Op.Remu) or (>= Op.Divw and <= Op.Remuw) or (>= Op.Clz and <= Op.Cpopw) or Op.OrcB
+            or (>= Op.Flw and <= Op.Fsd));
 
     /// <summary>How many instructions from the start of <paramref name="insns"/> the translator takes.</summary>
     public static int Prefix(ReadOnlySpan<DecodedInsn> insns)
@@ -137,8 +135,9 @@ public static unsafe class BaselineTranslator
                 a.Bind(notTaken);
                 return;
             case >= Op.Lb and <= Op.Lwu:
-                Access(a, d, k, off, NativeFrame.LoadTlbOffset, LoadSize(d.Op));
-                a.Load(Reg.Rdx, A, 0, LoadSize(d.Op), signed: d.Op is Op.Lb or Op.Lh or Op.Lw);
+                int loadSize = LoadSize(d.Op);
+                Access(a, d, k, off, NativeFrame.LoadTlbOffset, loadSize);
+                a.Load(Reg.Rdx, A, 0, loadSize, signed: d.Op is Op.Lb or Op.Lh or Op.Lw);
                 Put(a, d.Rd, Reg.Rdx);
                 return;
             case >= Op.Sb and <= Op.Sd:

@@ -112,6 +112,10 @@ public sealed unsafe class Block
     /// </summary>
     public Block? Next0, Next1;
 
+    /// <summary>The chained successor at <paramref name="host"/>, if it is one of the two.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public Block? ChainedAt(nint host) => Next0?.Host == host ? Next0 : Next1?.Host == host ? Next1 : null;
+
     /// <summary>
     /// The compiled block that last followed this one on another page, for the translation <see cref="FarKey"/>
     /// (see <see cref="JumpCache"/>) and the guest PC <see cref="FarPc"/>: a call to the same function finds

@@ -63,7 +63,7 @@ public sealed unsafe partial class Hart
             if (total >= budget || !samePage)
                 break;
             // The successor must be due for baseline code and not yet for RyuJIT's (the dispatcher compiles that).
-            var successor = block.Next0?.Host == host ? block.Next0 : block.Next1?.Host == host ? block.Next1 : null;
+            var successor = block.ChainedAt(host);
             if (successor == null || successor.Function != null || ++successor.Heat < NativeThreshold || successor.Heat >= HotThreshold
                 || !successor.IsCurrent(epoch) || (exactBudget && successor.Count > budget - total) || !HasNative(successor, code))
             {

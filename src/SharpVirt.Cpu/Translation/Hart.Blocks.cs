@@ -66,7 +66,7 @@ public sealed unsafe partial class Hart
         nint host = (nint)(pc + (ulong)e->Addend);
         // The block that ran last usually leads here (one of its two last successors): no cache lookup then.
         var last = previous;
-        var block = last?.Next0?.Host == host ? last.Next0 : last?.Next1?.Host == host ? last.Next1 : blocks.Find(host);
+        var block = last?.ChainedAt(host) ?? blocks.Find(host);
         int epoch = blocks.Epoch;
         if (block == null || !block.IsCurrent(epoch))
         {
@@ -154,10 +154,8 @@ public sealed unsafe partial class Hart
     /// <summary>The compiled block at <paramref name="host"/> after <paramref name="block"/>: from its chain, else from the cache (then chained).</summary>
     private Block? FindSuccessor(Block block, nint host)
     {
-        if (block.Next0?.Host == host)
-            return block.Next0;
-        if (block.Next1?.Host == host)
-            return block.Next1;
+        if (block.ChainedAt(host) is { } chained)
+            return chained;
         var found = blocks.Find(host);
         if (found?.Function == null)
             return null;

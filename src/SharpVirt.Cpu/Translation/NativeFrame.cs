@@ -16,5 +16,8 @@ public unsafe struct NativeFrame
     /// <summary>Nonzero when the code stopped before an instruction it could not finish (a TLB miss): the interpreter runs that one.</summary>
     public long Stopped;
 
-    public const int LoadTlbOffset = 0, StoreTlbOffset = 8, NextPcOffset = 16, StoppedOffset = 24;
+    public static readonly int LoadTlbOffset = OffsetOf(nameof(LoadTlb)), StoreTlbOffset = OffsetOf(nameof(StoreTlb)),
+        NextPcOffset = OffsetOf(nameof(NextPc)), StoppedOffset = OffsetOf(nameof(Stopped));
+
+    private static int OffsetOf(string field) => (int)Marshal.OffsetOf<NativeFrame>(field);
 }

@@ -30,6 +30,7 @@ public sealed class BaselineTests : IDisposable
         Assert.Equal(0, arena.Generation);
         Assert.True(arena.Reserve(2000) == first, "1,072 bytes left: it starts over");
         Assert.Equal(1, arena.Generation);
+        Assert.Throws<ArgumentOutOfRangeException>(() => arena.Reserve(5000)); // more than the whole arena
     }
 
     /// <summary>A loop through 200 blocks that each add 1 to a0 and jump to the next.</summary>
