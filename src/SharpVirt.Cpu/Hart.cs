@@ -43,8 +43,8 @@ public sealed unsafe partial class Hart : IDisposable
 
     private volatile bool stopRequested;
 
-    /// <summary>Remote TLB flushes (SBI RFENCE) as tickets: posted by other harts, served at this hart's next poll.</summary>
-    private long flushRequested, flushServed;
+    /// <summary>Remote fences (SBI RFENCE) as tickets: posted by other harts, served at this hart's next poll.</summary>
+    private long flushRequested, flushServed, fenceIRequested, fenceIServed;
 
     public Hart(int hartId, GuestMemory memory, IPhysicalBus bus, Timebase timebase)
     {
@@ -168,26 +168,32 @@ public sealed unsafe partial class Hart : IDisposable
         return ExitReason.Budget;
     }
 
-    /// <summary>Posts a full TLB flush to this hart from another thread; returns the ticket to wait on.</summary>
-    public long PostTlbFlush()
+    /// <summary>Posts a remote fence to this hart from another thread; returns the ticket to wait on.</summary>
+    public long PostRemoteFence(RemoteFence fence)
     {
-        long ticket = Interlocked.Increment(ref flushRequested);
+        long ticket = Interlocked.Increment(ref fence == RemoteFence.Tlb ? ref flushRequested : ref fenceIRequested);
         Kick();
         return ticket;
     }
 
-    public bool TlbFlushServed(long ticket) => Volatile.Read(ref flushServed) >= ticket;
+    public bool RemoteFenceServed(RemoteFence fence, long ticket)
+        => Volatile.Read(ref fence == RemoteFence.Tlb ? ref flushServed : ref fenceIServed) >= ticket;
 
-    /// <summary>Serves posted remote requests; the hart's own thread calls this at every poll.</summary>
+    /// <summary>Serves posted remote fences; the hart's own thread calls this at every poll.</summary>
     public void ServiceRemoteRequests()
     {
         long requested = Volatile.Read(ref flushRequested);
         if (requested != flushServed)
         {
+            // SFENCE.VMA leaves code alone: blocks are cached by physical address.
             tlb.FlushAll();
-            // Remote fences include FENCE.I (SBI RFENCE): blocks recheck their bytes too.
-            FenceInstructions();
             Volatile.Write(ref flushServed, requested);
+        }
+        requested = Volatile.Read(ref fenceIRequested);
+        if (requested != fenceIServed)
+        {
+            FenceInstructions();
+            Volatile.Write(ref fenceIServed, requested);
         }
     }
 

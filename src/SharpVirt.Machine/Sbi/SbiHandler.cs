@@ -55,8 +55,8 @@ public sealed class SbiHandler(IVmServices vm)
                 error = ForEachHart(a0, a1, target => target.Hart.InjectInterrupt(Interrupt.SSIP));
                 break;
             case SbiExtension.Rfence when fid <= 6:
-                // fence.i needs nothing (the decode cache follows memory); sfence.vma flushes each target's TLB.
-                error = fid == 0 ? ForEachHart(a0, a1, _ => { }) : RemoteFlush(vcpu, a0, a1);
+                // fid 0 is remote FENCE.I; 1-6 are SFENCE.VMA variants, each served as a full flush.
+                error = Shootdown(vcpu, a0, a1, fid == 0 ? RemoteFence.Instructions : RemoteFence.Tlb);
                 break;
             case SbiExtension.Hsm:
                 (error, value) = Hsm(vcpu, fid, a0, a1, a2);
@@ -108,21 +108,24 @@ public sealed class SbiHandler(IVmServices vm)
         return SbiError.Success;
     }
 
-    /// <summary>Posts a TLB flush to every target and waits until each has served it, as Linux expects of a shootdown.</summary>
-    private long RemoteFlush(Vcpu caller, ulong mask, ulong maskBase)
+    /// <summary>
+    /// Posts a fence to every target and waits until each running one has served it, as Linux expects of a
+    /// shootdown. Stopped and suspended harts serve it when they next run.
+    /// </summary>
+    private long Shootdown(Vcpu caller, ulong mask, ulong maskBase, RemoteFence fence)
     {
         var waits = new List<(Vcpu Target, long Ticket)>();
         long error = ForEachHart(mask, maskBase, target =>
         {
-            if (target == caller)
-                target.Hart.FlushTlb(null, null);
-            else if (target.State == HsmState.Started)
-                waits.Add((target, target.Hart.PostTlbFlush()));
+            long ticket = target.Hart.PostRemoteFence(fence);
+            if (target != caller && target.State == HsmState.Started)
+                waits.Add((target, ticket));
         });
+        caller.Hart.ServiceRemoteRequests();
         foreach (var (target, ticket) in waits)
         {
             var spin = new SpinWait();
-            while (!target.Hart.TlbFlushServed(ticket) && target.State == HsmState.Started && !vm.Exiting)
+            while (!target.Hart.RemoteFenceServed(fence, ticket) && target.State == HsmState.Started && !vm.Exiting)
             {
                 // Two harts may shoot each other down at once: serve our own queue while we wait.
                 caller.Hart.ServiceRemoteRequests();

@@ -17,7 +17,7 @@ public sealed class Vcpu
     private readonly ManualResetEventSlim startSignal = new(false);
     private readonly object hsmLock = new();
     private Thread? thread;
-    private volatile HsmState state;
+    private volatile HsmState state = HsmState.Stopped; // until Launch
     private ulong startAddress, startOpaque;
 
     public Vcpu(Hart hart, IVmServices vm, SbiHandler? sbi, Action<Vcpu>? poll)

@@ -128,10 +128,10 @@ public class SmpTests : IDisposable
         h0.Enter(PrivilegeMode.Supervisor, HartBench.Code);
         h0.Hart.Run(2); // li, first ld: cached
         pt.Write(leaf, (((HartBench.Data + 0x1000) >> 12) << 10) | V | R | A);
-        long ticket = h0.Hart.PostTlbFlush();
-        Assert.False(h0.Hart.TlbFlushServed(ticket));
+        long ticket = h0.Hart.PostRemoteFence(RemoteFence.Tlb);
+        Assert.False(h0.Hart.RemoteFenceServed(RemoteFence.Tlb, ticket));
         h0.RunToHalt();
-        Assert.True(h0.Hart.TlbFlushServed(ticket));
+        Assert.True(h0.Hart.RemoteFenceServed(RemoteFence.Tlb, ticket));
         Assert.Equal(1UL, h0.X(10));
         Assert.Equal(2UL, h0.X(11));
     }
