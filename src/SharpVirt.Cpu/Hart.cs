@@ -152,29 +152,47 @@ public sealed unsafe partial class Hart : IDisposable
     public ExitReason Run(long budget)
     {
         exactBudget = budget < Chunk;
-        while (budget > 0)
+        // Full fence after the flag, before the first poll: a fence posted from now on is either seen at that
+        // poll or waited for (see InGuest).
+        Interlocked.Exchange(ref inGuest, 1);
+        try
         {
-            if (stopRequested)
-                return ExitReason.Stop;
-            ServiceRemoteRequests();
-            UpdateTimerInterrupts();
-            TakePendingInterrupt();
-            int chunk = (int)Math.Min(budget, Chunk);
-            int executed = Execute(chunk, out ExitReason reason, out bool exited);
-            budget -= executed;
-            if (exited)
-                return reason;
+            while (budget > 0)
+            {
+                if (stopRequested)
+                    return ExitReason.Stop;
+                ServiceRemoteRequests();
+                UpdateTimerInterrupts();
+                TakePendingInterrupt();
+                int chunk = (int)Math.Min(budget, Chunk);
+                int executed = Execute(chunk, out ExitReason reason, out bool exited);
+                budget -= executed;
+                if (exited)
+                    return reason;
+            }
+            return ExitReason.Budget;
         }
-        return ExitReason.Budget;
+        finally
+        {
+            Volatile.Write(ref inGuest, 0);
+        }
     }
 
-    /// <summary>Posts a remote fence to this hart from another thread; returns the ticket to wait on.</summary>
+    private int inGuest;
+
+    /// <summary>
+    /// True while the hart's thread is in <see cref="Run"/>. A remote fence must wait only for such a hart:
+    /// any other serves it at its first poll, before it runs another instruction (the flag and the fence's
+    /// ticket are each written before the other is read, with full fences, as in Dekker's algorithm).
+    /// </summary>
+    public bool InGuest => Volatile.Read(ref inGuest) != 0;
+
+    /// <summary>
+    /// Posts a remote fence to this hart from another thread; returns the ticket to wait on. A hart in WFI is
+    /// not woken for it (as KVM's requests with KVM_REQUEST_NO_WAKEUP): it serves it before it runs again.
+    /// </summary>
     public long PostRemoteFence(RemoteFence fence)
-    {
-        long ticket = Interlocked.Increment(ref fence == RemoteFence.Tlb ? ref flushRequested : ref fenceIRequested);
-        Kick();
-        return ticket;
-    }
+        => Interlocked.Increment(ref fence == RemoteFence.Tlb ? ref flushRequested : ref fenceIRequested);
 
     public bool RemoteFenceServed(RemoteFence fence, long ticket)
         => Volatile.Read(ref fence == RemoteFence.Tlb ? ref flushServed : ref fenceIServed) >= ticket;

@@ -109,8 +109,8 @@ public sealed class SbiHandler(IVmServices vm)
     }
 
     /// <summary>
-    /// Posts a fence to every target and waits until each running one has served it, as Linux expects of a
-    /// shootdown. Stopped and suspended harts serve it when they next run.
+    /// Posts a fence to every target and waits until each one running guest code has served it, as Linux
+    /// expects of a shootdown. The others (in WFI, stopped, handling an exit) serve it before they run again.
     /// </summary>
     private long Shootdown(Vcpu caller, ulong mask, ulong maskBase, RemoteFence fence)
     {
@@ -125,7 +125,7 @@ public sealed class SbiHandler(IVmServices vm)
         foreach (var (target, ticket) in waits)
         {
             var spin = new SpinWait();
-            while (!target.Hart.RemoteFenceServed(fence, ticket) && target.State == HsmState.Started && !vm.Exiting)
+            while (!target.Hart.RemoteFenceServed(fence, ticket) && target.Hart.InGuest && target.State == HsmState.Started && !vm.Exiting)
             {
                 // Two harts may shoot each other down at once: serve our own queue while we wait.
                 caller.Hart.ServiceRemoteRequests();

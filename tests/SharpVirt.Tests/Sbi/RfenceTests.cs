@@ -78,26 +78,42 @@ public sealed unsafe class RfenceTests : IDisposable
     [Fact]
     public void RemoteSfenceVmaFlushesTheTargetsTlb()
     {
-        const ulong Va = 0x4000_0000, Old = HartBench.Data + 0x1000, New = HartBench.Data + 0x2000;
-        var pt = new PageTable(h1, Satp.Sv39);
-        pt.Map(HartBench.RamBase, HartBench.RamBase, 2, V | RWX | A | D | G);
-        ulong leaf = pt.Map(Va, Old, 0, V | R | A);
-        h1.Write64(Old, 1);
-        h1.Write64(New, 2);
-        h1.Load(new Asm().Li(8, Result).Li(5, Va)
-            .Label("loop").Ld(10, 5, 0).Sd(10, 8, 0).Addi(9, 9, 1).Sd(9, 8, 8).J("loop"), Loop);
-        h1.Poke(CsrAddress.Satp, pt.Satp());
-        h1.Enter(PrivilegeMode.Supervisor, Loop);
-        target.Launch(started: true);
+        var remap = RunPaged(new Asm().Li(8, Result).Li(5, Va)
+            .Label("loop").Ld(10, 5, 0).Sd(10, 8, 0).Addi(9, 9, 1).Sd(9, 8, 8).J("loop"));
         ulong seen = WaitForIterations(1000);
         Assert.Equal(1UL, h0.Read64(Result));
 
-        pt.Write(leaf, ((New >> 12) << 10) | V | R | A);
+        remap();
         WaitForIterations(seen + 100_000);
         Assert.Equal(1UL, h0.Read64(Result)); // the old translation is still cached
 
         Assert.Equal(0, Call(fid: 1, mask: 0, maskBase: ulong.MaxValue)); // all harts, hart 0 included
         WaitForIterations(h0.Read64(Iterations) + 2);
+        Assert.Equal(2UL, h0.Read64(Result));
+    }
+
+    /// <summary>
+    /// A hart in WFI is neither woken nor waited for: it flushes before its next instruction. Hart 1 reads
+    /// the page, halts, and reads it again once woken, after the page was remapped and the fence returned.
+    /// </summary>
+    [Fact]
+    public void AHartInWfiFlushesBeforeItRunsAgain()
+    {
+        var remap = RunPaged(new Asm().Li(8, Result).Li(5, Va).Ld(10, 5, 0).Sd(10, 8, 0).Wfi()
+            .Ld(10, 5, 0).Sd(10, 8, 0).Li(9, 1).Sd(9, 8, 8).Label("l").J("l"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!target.Halted)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "hart 1 never reached its WFI");
+            Thread.Sleep(1);
+        }
+        Assert.False(h1.Hart.InGuest);
+        Assert.Equal(1UL, h0.Read64(Result));
+
+        remap();
+        Assert.Equal(0, Call(fid: 1, mask: 0b10, maskBase: 0));
+        h1.Hart.Kick();
+        WaitForIterations(1);
         Assert.Equal(2UL, h0.Read64(Result));
     }
 
@@ -116,6 +132,27 @@ public sealed unsafe class RfenceTests : IDisposable
     {
         Assert.Equal(SbiError.InvalidParam, Call(fid: 0, mask: 0b100, maskBase: 0));
         Assert.Equal(SbiError.InvalidParam, Call(fid: 2, mask: 1, maskBase: 2));
+    }
+
+    private const ulong Va = 0x4000_0000;
+
+    /// <summary>
+    /// Starts hart 1 on <paramref name="program"/> in S-mode under Sv39, with <see cref="Va"/> mapped to a
+    /// page holding 1; returns the action that maps it to a page holding 2 (no fence).
+    /// </summary>
+    private Action RunPaged(Asm program)
+    {
+        const ulong Old = HartBench.Data + 0x1000, New = HartBench.Data + 0x2000;
+        var pt = new PageTable(h1, Satp.Sv39);
+        pt.Map(HartBench.RamBase, HartBench.RamBase, 2, V | RWX | A | D | G);
+        ulong leaf = pt.Map(Va, Old, 0, V | R | A);
+        h1.Write64(Old, 1);
+        h1.Write64(New, 2);
+        h1.Load(program, Loop);
+        h1.Poke(CsrAddress.Satp, pt.Satp());
+        h1.Enter(PrivilegeMode.Supervisor, Loop);
+        target.Launch(started: true);
+        return () => pt.Write(leaf, ((New >> 12) << 10) | V | R | A);
     }
 
     /// <summary>Makes an RFENCE call as hart 0, from this thread; returns the SBI error.</summary>
