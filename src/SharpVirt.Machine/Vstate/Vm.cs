@@ -60,6 +60,7 @@ public sealed partial class Vm : IVmServices, IDisposable
                 HotThreshold = config.JitThreshold,
                 NativeThreshold = config.Engine == CpuEngine.Jit && BaselineTranslator.HostSupported ? config.BaselineThreshold : 0,
                 Translations = translations,
+                SoleHart = config.Cpus == 1,
             };
         }
 

@@ -123,6 +123,29 @@ public class CodeWriteTests
         Assert.Equal(2UL, b.X(10));
     }
 
+    /// <summary>
+    /// A hart alone on its memory (a one-vCPU machine) has no other hart whose store could race with a page
+    /// becoming code, so its FENCE.I does not look at the bytes again; a tracked write still makes code stale.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public unsafe void ASoleHartsFenceIRechecksNothing(bool jit)
+    {
+        using var b = new HartBench(jit: jit);
+        b.Hart.SoleHart = true;
+        b.RunProgram(CallFunc(Addi10(1), fenceFirst: true));
+        *(uint*)b.Memory.GetHostPointer(Func, 4) = Addi10(2); // behind the page state's back
+        b.Reset();
+        b.RunToHalt();
+        Assert.Equal(1UL, b.X(10));
+
+        b.Write32(Func, Addi10(3));
+        b.Reset();
+        b.RunToHalt();
+        Assert.Equal(3UL, b.X(10));
+    }
+
     [Fact]
     public void CodePagesTrackProtectionAndWrites()
     {
