@@ -56,7 +56,10 @@ public sealed class JumpCacheTests : IDisposable
         Assert.Equal(10UL * 1 + 10 * 100, b.X(18));
     }
 
-    /// <summary>With <paramref name="baseline"/>, blocks run baseline code (which links across pages the same way) instead of RyuJIT's.</summary>
+    /// <summary>
+    /// With <paramref name="baseline"/>, blocks run baseline code instead of RyuJIT's. Baseline code does not go on
+    /// to another page itself: the hart's block lookup finds the next block there, and must not find a stale one.
+    /// </summary>
     private void Engine(bool baseline)
     {
         if (!baseline)
