@@ -89,6 +89,8 @@ public static unsafe class BlockTranslator
         // retired: instructions of the current segment at an exit; left: the budget less the segments already left.
         private LocalBuilder addr = null!, value = null!, entry = null!, nextOffset = null!, retired = null!, left = null!;
         private Label exit, fault;
+        /// <summary>The slow paths of memory accesses, emitted after the region's code (see <see cref="Emit"/>).</summary>
+        private readonly List<Action> cold = [];
 
         public void Emit()
         {
@@ -166,6 +168,9 @@ public static unsafe class BlockTranslator
                     GoTo(offset, insns.Length);
             }
 
+            // The slow paths, after the code that runs, which then falls through its memory accesses.
+            foreach (var path in cold)
+                path();
             // Common exit: write back, set the PC, return the count.
             il.MarkLabel(exit);
             Return(raiseFault: false);
@@ -680,33 +685,32 @@ public static unsafe class BlockTranslator
                 RequireFp(d, k, off);
             var slow = il.DefineLabel();
             var hit = il.DefineLabel();
-            var faulted = il.DefineLabel();
             TlbLookup(d, LoadTlb, size, slow);
             il.Emit(load);
             il.Emit(signed || size == 8 ? OpCodes.Conv_I8 : OpCodes.Conv_U8);
             il.Emit(OpCodes.Stloc, value);
-            il.Emit(OpCodes.Br, hit);
-
-            il.MarkLabel(slow);
-            il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Ldloc, addr);
-            il.Emit(OpCodes.Ldc_I4, size);
-            il.Emit(OpCodes.Call, ReadSlow);
-            il.Emit(OpCodes.Brfalse, faulted);
-            il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Ldfld, Loaded);
-            if (signed)
-            {
-                il.Emit(size == 1 ? OpCodes.Conv_I1 : size == 2 ? OpCodes.Conv_I2 : OpCodes.Conv_I4);
-                il.Emit(OpCodes.Conv_I8);
-            }
-            il.Emit(OpCodes.Stloc, value);
-            il.Emit(OpCodes.Br, hit);
-
-            il.MarkLabel(faulted);
-            FaultAt(k, off);
-
             il.MarkLabel(hit);
+            cold.Add(() =>
+            {
+                var faulted = il.DefineLabel();
+                il.MarkLabel(slow);
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldloc, addr);
+                il.Emit(OpCodes.Ldc_I4, size);
+                il.Emit(OpCodes.Call, ReadSlow);
+                il.Emit(OpCodes.Brfalse, faulted);
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldfld, Loaded);
+                if (signed)
+                {
+                    il.Emit(size == 1 ? OpCodes.Conv_I1 : size == 2 ? OpCodes.Conv_I2 : OpCodes.Conv_I4);
+                    il.Emit(OpCodes.Conv_I8);
+                }
+                il.Emit(OpCodes.Stloc, value);
+                il.Emit(OpCodes.Br, hit);
+                il.MarkLabel(faulted);
+                FaultAt(k, off);
+            });
             if (IsFpMemory(d.Op))
             {
                 StoreFp(d.Rd, nanBox: size == 4);
@@ -779,27 +783,26 @@ public static unsafe class BlockTranslator
             if (IsFpMemory(d.Op))
                 RequireFp(d, k, off);
             var slow = il.DefineLabel();
-            var hit = il.DefineLabel();
             TlbLookup(d, StoreTlb, size, slow);
             StoreValue(d);
             il.Emit(store);
-            il.Emit(OpCodes.Br, hit);
-
-            il.MarkLabel(slow);
-            il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Ldloc, addr);
-            il.Emit(OpCodes.Ldc_I4, size);
-            StoreValue(d);
-            il.Emit(OpCodes.Call, WriteSlow);
-            var stored = il.DefineLabel();
-            il.Emit(OpCodes.Brtrue, stored);
-            FaultAt(k, off);
-            // The store may have hit translated code (which never has a fast store entry): leave, so that
-            // the dispatcher checks the page before running any more of it.
-            il.MarkLabel(stored);
-            SetExit(off + d.Length, k + 1);
-
-            il.MarkLabel(hit);
+            var insn = d;
+            cold.Add(() =>
+            {
+                il.MarkLabel(slow);
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldloc, addr);
+                il.Emit(OpCodes.Ldc_I4, size);
+                StoreValue(insn);
+                il.Emit(OpCodes.Call, WriteSlow);
+                var stored = il.DefineLabel();
+                il.Emit(OpCodes.Brtrue, stored);
+                FaultAt(k, off);
+                // The store may have hit translated code (which never has a fast store entry): leave, so that
+                // the dispatcher checks the page before running any more of it.
+                il.MarkLabel(stored);
+                SetExit(off + insn.Length, k + 1);
+            });
         }
     }
 }
