@@ -25,12 +25,24 @@ public sealed unsafe class Block
         this.generation = generation;
         Insns = insns;
         Count = insns.Length;
-        code = new ReadOnlySpan<byte>((void*)host, length).ToArray();
+        code = Apart(new ReadOnlySpan<byte>((void*)host, length));
         check = new(host, code);
         checkedEpoch = epoch;
     }
 
     public nint Host { get; }
+
+    /// <summary>
+    /// A copy of <paramref name="items"/> on .NET's pinned object heap, away from the blocks themselves: the
+    /// dispatcher reads blocks, not their instructions or bytes, and blocks packed together share cache lines
+    /// and host pages.
+    /// </summary>
+    public static T[] Apart<T>(ReadOnlySpan<T> items)
+    {
+        var copy = GC.AllocateUninitializedArray<T>(items.Length, pinned: true);
+        items.CopyTo(copy);
+        return copy;
+    }
 
     /// <summary>The decoded instructions, for the interpreter; empty when the first one crosses the page end.</summary>
     public DecodedInsn[] Insns { get; }

@@ -204,7 +204,7 @@ public sealed unsafe partial class Hart
             if (!BlockTranslator.CanTranslate(d.Op) || BlockTranslator.EndsBlock(d.Op))
                 break;
         }
-        var block = new Block(host, state, generation, insns[..count].ToArray(), offset, blocks.Epoch);
+        var block = new Block(host, state, generation, Block.Apart<DecodedInsn>(insns[..count]), offset, blocks.Epoch);
         if (JitEnabled && count > 0)
             TryAdopt(block);
         return block;
