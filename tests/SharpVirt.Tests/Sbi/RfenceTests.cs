@@ -101,12 +101,7 @@ public sealed unsafe class RfenceTests : IDisposable
     {
         var remap = RunPaged(new Asm().Li(8, Result).Li(5, Va).Ld(10, 5, 0).Sd(10, 8, 0).Wfi()
             .Ld(10, 5, 0).Sd(10, 8, 0).Li(9, 1).Sd(9, 8, 8).Label("l").J("l"));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!target.Halted)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "hart 1 never reached its WFI");
-            Thread.Sleep(1);
-        }
+        WaitFor(() => target.Halted, () => "hart 1 did not reach its WFI in 30 s");
         Assert.False(h1.Hart.InGuest);
         Assert.Equal(1UL, h0.Read64(Result));
 
@@ -171,15 +166,22 @@ public sealed unsafe class RfenceTests : IDisposable
 
     private ulong WaitForIterations(ulong count)
     {
+        ulong n = 0;
+        WaitFor(() => (n = h0.Read64(Iterations)) >= count, () => $"hart 1 ran {n} of {count} iterations in 30 s (pc 0x{h1.Hart.Pc:x})");
+        return n;
+    }
+
+    /// <summary>Waits up to 30 s for <paramref name="done"/>; fails with <paramref name="failure"/> then, or at once if the VM exits.</summary>
+    private void WaitFor(Func<bool> done, Func<string> failure)
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        ulong n;
-        while ((n = h0.Read64(Iterations)) < count)
+        while (!done())
         {
             Assert.True(vm.Exit is null, vm.Exit?.Message);
-            Assert.True(DateTime.UtcNow < deadline, $"hart 1 ran {n} of {count} iterations in 30 s (pc 0x{h1.Hart.Pc:x})");
+            if (DateTime.UtcNow >= deadline)
+                Assert.Fail(failure());
             Thread.Sleep(1);
         }
-        return n;
     }
 
     private static bool BaselineTranslatorSupported() => SharpVirt.Cpu.Translation.BaselineTranslator.HostSupported;
