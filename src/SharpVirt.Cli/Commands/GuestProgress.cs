@@ -6,7 +6,8 @@ namespace SharpVirt.Cli.Commands;
 /// <summary>Prepares the default guest, with a progress bar on stderr when it has to fetch.</summary>
 public static class GuestProgress
 {
-    public static DefaultGuestFiles Ensure()
+    /// <summary>The default guest; <paramref name="verify"/> checks the cached files' SHA256 too (see <see cref="DefaultGuest.EnsureAsync(IProgress{GuestFetchProgress}?, CancellationToken, bool)"/>).</summary>
+    public static DefaultGuestFiles Ensure(bool verify = false)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
         DefaultGuestFiles? files = null;
@@ -18,7 +19,7 @@ public static class GuestProgress
                 if (p.Stage != last)
                     System.Console.Error.WriteLine($"sharpvirt: {last = p.Stage}");
             });
-            return DefaultGuest.EnsureAsync(plain, CancellationToken.None).GetAwaiter().GetResult();
+            return DefaultGuest.EnsureAsync(plain, CancellationToken.None, verify).GetAwaiter().GetResult();
         }
         console.Progress().AutoClear(true).Start(ctx =>
         {
@@ -29,7 +30,7 @@ public static class GuestProgress
                 if (p.Fraction is double f)
                     task.Value = f;
             });
-            files = DefaultGuest.EnsureAsync(progress, CancellationToken.None).GetAwaiter().GetResult();
+            files = DefaultGuest.EnsureAsync(progress, CancellationToken.None, verify).GetAwaiter().GetResult();
             task.Value = 1.0;
         });
         return files!;

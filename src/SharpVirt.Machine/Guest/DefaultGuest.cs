@@ -23,14 +23,16 @@ public static class DefaultGuest
     /// <summary>
     /// Returns the cached guest, fetching and building it first when the cache is empty, incomplete
     /// or does not match its manifest. Concurrent callers wait for each other; files are written to
-    /// a work directory and renamed into place, so an interrupted run is simply redone.
+    /// a work directory and renamed into place, so an interrupted run is simply redone. A cached file
+    /// matches when its size and write time are the recorded ones; with <paramref name="verify"/>, its
+    /// SHA256 must match too (reading 33 MB costs a run about a tenth of a second).
     /// </summary>
-    public static async Task<DefaultGuestFiles> EnsureAsync(IProgress<GuestFetchProgress>? progress, CancellationToken ct)
+    public static async Task<DefaultGuestFiles> EnsureAsync(IProgress<GuestFetchProgress>? progress, CancellationToken ct, bool verify = false)
     {
         string cacheDir = CacheDirectory;
         try
         {
-            return await EnsureAsync(cacheDir, progress, ct);
+            return await EnsureAsync(cacheDir, progress, ct, verify: verify);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -52,11 +54,12 @@ public static class DefaultGuest
         string cacheDir,
         IProgress<GuestFetchProgress>? progress,
         CancellationToken ct,
-        Func<string, IProgress<GuestFetchProgress>?, CancellationToken, Task<BuiltGuest>>? build = null)
+        Func<string, IProgress<GuestFetchProgress>?, CancellationToken, Task<BuiltGuest>>? build = null,
+        bool verify = false)
     {
         Directory.CreateDirectory(cacheDir);
         await using var cacheLock = await AcquireLockAsync(cacheDir, progress, ct);
-        if (await TryLoadAsync(cacheDir, ct) is { } cached)
+        if (await TryLoadAsync(cacheDir, verify, ct) is { } cached)
             return cached;
 
         // Leftovers of interrupted runs (we hold the lock, so nobody else is using them).
@@ -84,9 +87,7 @@ public static class DefaultGuest
                 built.Initramfs.ModuleLoadOrder,
                 built.Initramfs.BuiltinModules,
                 DateTimeOffset.UtcNow);
-            string temp = Path.Combine(work, ManifestFileName);
-            await File.WriteAllTextAsync(temp, manifest.ToJson(), ct);
-            File.Move(temp, manifestPath, overwrite: true);
+            await WriteManifestAsync(cacheDir, manifest, ct);
             progress?.Report(new GuestFetchProgress("Default guest ready", 1));
             return new DefaultGuestFiles(kernelPath, initrdPath, manifestPath, manifest);
         }
@@ -96,8 +97,12 @@ public static class DefaultGuest
         }
     }
 
-    /// <summary>The cached guest when its manifest is current and every file matches its recorded size and SHA256.</summary>
-    internal static async Task<DefaultGuestFiles?> TryLoadAsync(string cacheDir, CancellationToken ct)
+    /// <summary>
+    /// The cached guest when its manifest is current and every file has its recorded size, and its recorded
+    /// write time unless <paramref name="verify"/>; else (or with it) its recorded SHA256. A file whose write
+    /// time alone changed (a copy, a touch) gets its new time recorded.
+    /// </summary>
+    internal static async Task<DefaultGuestFiles?> TryLoadAsync(string cacheDir, bool verify, CancellationToken ct)
     {
         string manifestPath = Path.Combine(cacheDir, ManifestFileName);
         if (!File.Exists(manifestPath))
@@ -105,16 +110,34 @@ public static class DefaultGuest
         var manifest = GuestManifest.TryParse(await File.ReadAllTextAsync(manifestPath, ct));
         if (manifest is null || manifest.Format != GuestManifest.CurrentFormat || manifest.Files is null)
             return null;
+        var files = manifest.Files.ToList();
         foreach (var name in new[] { KernelFileName, InitrdFileName })
         {
-            var recorded = manifest.Files.FirstOrDefault(f => f.Name == name);
+            int i = files.FindIndex(f => f.Name == name);
             string path = Path.Combine(cacheDir, name);
-            if (recorded is null || !File.Exists(path) || new FileInfo(path).Length != recorded.Size)
+            var info = new FileInfo(path);
+            if (i < 0 || !info.Exists || info.Length != files[i].Size)
                 return null;
-            if (!string.Equals(await AptFetcher.Sha256HexAsync(path, ct), recorded.Sha256, StringComparison.OrdinalIgnoreCase))
+            if (!verify && files[i].Modified == info.LastWriteTimeUtc)
+                continue;
+            if (!string.Equals(await AptFetcher.Sha256HexAsync(path, ct), files[i].Sha256, StringComparison.OrdinalIgnoreCase))
                 return null;
+            files[i] = files[i] with { Modified = info.LastWriteTimeUtc };
+        }
+        if (!files.SequenceEqual(manifest.Files))
+        {
+            manifest = manifest with { Files = files };
+            await WriteManifestAsync(cacheDir, manifest, ct);
         }
         return new DefaultGuestFiles(Path.Combine(cacheDir, KernelFileName), Path.Combine(cacheDir, InitrdFileName), manifestPath, manifest);
+    }
+
+    /// <summary>Replaces the manifest through a temporary file, so that a reader never sees half of it.</summary>
+    private static async Task WriteManifestAsync(string cacheDir, GuestManifest manifest, CancellationToken ct)
+    {
+        string temp = Path.Combine(cacheDir, ManifestFileName + ".new");
+        await File.WriteAllTextAsync(temp, manifest.ToJson(), ct);
+        File.Move(temp, Path.Combine(cacheDir, ManifestFileName), overwrite: true);
     }
 
     // Fetches busybox-static and the kernel with apt, then writes Image and initramfs.cpio.gz into work.
@@ -164,7 +187,7 @@ public static class DefaultGuest
     }
 
     private static async Task<GuestFile> DescribeAsync(string path, CancellationToken ct) =>
-        new(Path.GetFileName(path), new FileInfo(path).Length, await AptFetcher.Sha256HexAsync(path, ct));
+        new(Path.GetFileName(path), new FileInfo(path).Length, await AptFetcher.Sha256HexAsync(path, ct), File.GetLastWriteTimeUtc(path));
 
     // One process at a time builds the cache; others wait for it.
     private static async Task<FileStream> AcquireLockAsync(string cacheDir, IProgress<GuestFetchProgress>? progress, CancellationToken ct)

@@ -7,8 +7,11 @@ namespace SharpVirt.Machine.Guest;
 /// <summary>A Debian package that went into the default guest.</summary>
 public sealed record GuestPackage(string Name, string Version, string Sha256);
 
-/// <summary>A file in the guest cache with its size and SHA256.</summary>
-public sealed record GuestFile(string Name, long Size, string Sha256);
+/// <summary>
+/// A file in the guest cache with its size, SHA256 and last write time (UTC). A run trusts a file whose
+/// size and write time match, as make and git's index do; `sharpvirt fetch` checks the SHA256 as well.
+/// </summary>
+public sealed record GuestFile(string Name, long Size, string Sha256, DateTime? Modified = null);
 
 /// <summary>manifest.json in the guest cache: what was built from what.</summary>
 public sealed record GuestManifest(

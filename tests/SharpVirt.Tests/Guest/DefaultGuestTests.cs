@@ -33,7 +33,7 @@ public sealed class DefaultGuestTests : IDisposable
             new InitramfsContents(["virtio_mmio"], ["virtio_console"], 1024));
     }
 
-    private Task<DefaultGuestFiles> Ensure() => DefaultGuest.EnsureAsync(_cache, null, default, FakeBuild);
+    private Task<DefaultGuestFiles> Ensure(bool verify = false) => DefaultGuest.EnsureAsync(_cache, null, default, FakeBuild, verify);
 
     [Fact]
     public async Task BuildsOnceThenReusesTheCache()
@@ -65,6 +65,51 @@ public sealed class DefaultGuestTests : IDisposable
         var files = await Ensure();
         Assert.Equal(3, _builds);
         Assert.Equal("kernel 3", File.ReadAllText(files.KernelPath));
+    }
+
+    [Theory]
+    [InlineData("Image")]
+    [InlineData("initramfs.cpio.gz")]
+    public async Task RebuildsWhenAFileKeepsItsSizeButNotItsWriteTime(string file)
+    {
+        await Ensure();
+        string path = Path.Combine(_cache, file);
+        var written = File.GetLastWriteTimeUtc(path);
+        File.WriteAllText(path, File.ReadAllText(path).Replace('1', '9'));
+        File.SetLastWriteTimeUtc(path, written.AddSeconds(1));
+        var files = await Ensure();
+        Assert.Equal(2, _builds);
+        Assert.Equal("kernel 2", File.ReadAllText(files.KernelPath));
+    }
+
+    [Fact]
+    public async Task VerifyChecksTheHashOfAFileWhoseSizeAndWriteTimeMatch()
+    {
+        await Ensure();
+        string path = Path.Combine(_cache, "Image");
+        var written = File.GetLastWriteTimeUtc(path);
+        File.WriteAllText(path, "kernel 9");
+        File.SetLastWriteTimeUtc(path, written);
+        await Ensure();
+        Assert.Equal(1, _builds); // a run trusts size and write time
+        var files = await Ensure(verify: true);
+        Assert.Equal(2, _builds);
+        Assert.Equal("kernel 2", File.ReadAllText(files.KernelPath));
+    }
+
+    [Fact]
+    public async Task AFileTouchedButUnchangedIsHashedOnceAndItsNewTimeRecorded()
+    {
+        var first = await Ensure();
+        string path = Path.Combine(_cache, "initramfs.cpio.gz");
+        var touched = File.GetLastWriteTimeUtc(path).AddMinutes(5);
+        File.SetLastWriteTimeUtc(path, touched);
+        var second = await Ensure();
+        Assert.Equal(1, _builds);
+        Assert.Equal(touched, second.Manifest.Files.Single(f => f.Name == "initramfs.cpio.gz").Modified);
+        Assert.Equal(first.Manifest.Files[0], second.Manifest.Files[0]);
+        var reread = GuestManifest.TryParse(File.ReadAllText(second.ManifestPath));
+        Assert.Equal(second.Manifest.Files, reread!.Files);
     }
 
     [Fact]
@@ -103,7 +148,7 @@ public sealed class DefaultGuestTests : IDisposable
     [Fact]
     public async Task ConcurrentCallersBuildOnce()
     {
-        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(Ensure)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => Ensure())));
         Assert.Equal(1, _builds);
         Assert.All(results, r => Assert.Equal(results[0].KernelPath, r.KernelPath));
     }
