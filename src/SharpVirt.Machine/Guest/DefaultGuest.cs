@@ -40,6 +40,23 @@ public static class DefaultGuest
         }
     }
 
+    /// <summary>The cached guest if it is there and matches its manifest (as <see cref="EnsureAsync(IProgress{GuestFetchProgress}?, CancellationToken, bool)"/> checks it), else null; fetches nothing.</summary>
+    public static async Task<DefaultGuestFiles?> TryCachedAsync(bool verify, CancellationToken ct)
+    {
+        string cacheDir = CacheDirectory;
+        if (!File.Exists(Path.Combine(cacheDir, ManifestFileName)))
+            return null;
+        try
+        {
+            await using var cacheLock = await AcquireLockAsync(cacheDir, null, ct);
+            return await TryLoadAsync(cacheDir, verify, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // EnsureAsync reports it
+        }
+    }
+
     internal static string ResolveCacheDirectory(Func<string, string?> env)
     {
         if (env(CacheVariable) is { Length: > 0 } explicitDir)
