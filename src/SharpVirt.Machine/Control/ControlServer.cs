@@ -7,14 +7,17 @@ namespace SharpVirt.Machine.Control;
 
 /// <summary>
 /// The per-VM control socket: a Unix stream socket at <c>DIR/NAME.sock</c> (directory 0700, socket 0600)
-/// that answers one JSON request per line with one JSON response per line (docs/API.md). Each client is
-/// served on its own task; the socket file is removed on dispose and at process exit.
+/// that answers one JSON request per line with one JSON response per line (docs/API.md). It accepts on a
+/// thread of its own and serves each client on another, as a VMM's control plane must answer even while
+/// .NET's thread pool is busy or starved; the socket file is removed on dispose and at process exit.
 /// </summary>
 public sealed class ControlServer : IDisposable
 {
     private readonly Socket listener;
-    private readonly CancellationTokenSource stopping = new();
-    private readonly Task acceptLoop;
+    private volatile bool stopping;
+    private readonly Thread acceptThread;
+    /// <summary>Connected clients, closed on dispose (which ends their threads' reads).</summary>
+    private readonly HashSet<Socket> clients = [];
     private readonly PosixSignalRegistration[] signals;
     private int disposed;
     /// <summary>Requests being handled or answered; Dispose waits up to <see cref="ReplyGrace"/> for them.</summary>
@@ -31,7 +34,8 @@ public sealed class ControlServer : IDisposable
         // itself), so remove the socket file from the handler; the signal's default action then proceeds.
         signals = [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
             .Select(sig => PosixSignalRegistration.Create(sig, _ => RemoveSocketFile()))];
-        acceptLoop = Task.Run(AcceptLoop);
+        acceptThread = new Thread(AcceptLoop) { IsBackground = true, Name = "control" };
+        acceptThread.Start();
     }
 
     public ControlOps Ops { get; }
@@ -95,35 +99,46 @@ public sealed class ControlServer : IDisposable
         }
     }
 
-    private async Task AcceptLoop()
+    private void AcceptLoop()
     {
-        while (!stopping.IsCancellationRequested)
+        while (!stopping)
         {
             Socket client;
             try
             {
-                client = await listener.AcceptAsync(stopping.Token).ConfigureAwait(false);
+                client = listener.Accept();
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
             {
-                if (stopping.IsCancellationRequested)
+                if (stopping)
                     return;
                 continue;
             }
-            _ = Task.Run(() => Serve(client));
+            lock (clients)
+            {
+                if (stopping)
+                {
+                    client.Dispose();
+                    return;
+                }
+                clients.Add(client);
+            }
+            new Thread(() => Serve(client)) { IsBackground = true, Name = "control-client" }.Start();
         }
     }
 
-    private async Task Serve(Socket client)
+    private void Serve(Socket client)
     {
         try
         {
+            // A client that stops reading must not hold a reply (and Dispose) for longer than the grace.
+            client.SendTimeout = (int)ReplyGrace.TotalMilliseconds;
             using var stream = new NetworkStream(client, ownsSocket: true);
             using var reader = new StreamReader(stream, new UTF8Encoding(false));
             using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n", AutoFlush = true };
-            while (!stopping.IsCancellationRequested)
+            while (!stopping)
             {
-                string? line = await reader.ReadLineAsync(stopping.Token).ConfigureAwait(false);
+                string? line = reader.ReadLine();
                 if (line is null)
                     return;
                 if (line.Trim().Length == 0)
@@ -133,8 +148,7 @@ public sealed class ControlServer : IDisposable
                 Interlocked.Increment(ref replying);
                 try
                 {
-                    string reply = Ops.Handle(line);
-                    await writer.WriteLineAsync(reply.AsMemory(), CancellationToken.None).WaitAsync(ReplyGrace).ConfigureAwait(false);
+                    writer.WriteLine(Ops.Handle(line));
                 }
                 finally
                 {
@@ -142,9 +156,15 @@ public sealed class ControlServer : IDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or TimeoutException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
             // The client went away or the server is stopping.
+        }
+        finally
+        {
+            lock (clients)
+                clients.Remove(client);
+            client.Dispose();
         }
     }
 
@@ -169,16 +189,14 @@ public sealed class ControlServer : IDisposable
         foreach (var registration in signals)
             registration.Dispose();
         SpinWait.SpinUntil(() => Volatile.Read(ref replying) == 0, ReplyGrace);
-        stopping.Cancel();
-        listener.Dispose();
-        try
+        stopping = true;
+        listener.Dispose(); // ends the blocked Accept
+        lock (clients)
         {
-            acceptLoop.Wait(TimeSpan.FromSeconds(1));
+            foreach (var client in clients)
+                client.Dispose(); // ends a blocked read
         }
-        catch (AggregateException)
-        {
-        }
+        acceptThread.Join(TimeSpan.FromSeconds(1));
         RemoveSocketFile();
-        stopping.Dispose();
     }
 }
