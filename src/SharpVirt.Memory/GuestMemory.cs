@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace SharpVirt.Memory;
 
@@ -86,6 +87,29 @@ public sealed unsafe class GuestMemory : IDisposable
             return false;
         source.CopyTo(new Span<byte>(p, source.Length));
         NoteWritten(gpa, (ulong)source.Length);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="length"/> bytes of <paramref name="file"/>, from <paramref name="offset"/>, straight
+    /// into RAM at <paramref name="gpa"/> (vm-memory's read_exact_volatile_from): no copy through the managed
+    /// heap. False if the range is not RAM; <see cref="EndOfStreamException"/> if the file ends first.
+    /// </summary>
+    public bool TryReadFrom(ulong gpa, SafeFileHandle file, long offset, int length)
+    {
+        byte* p = GetHostPointer(gpa, (ulong)length);
+        if (p == null)
+            return false;
+        var rest = new Span<byte>(p, length);
+        while (rest.Length > 0)
+        {
+            int n = RandomAccess.Read(file, rest, offset);
+            if (n == 0)
+                throw new EndOfStreamException($"the file ended {rest.Length} bytes short");
+            rest = rest[n..];
+            offset += n;
+        }
+        NoteWritten(gpa, (ulong)length);
         return true;
     }
 

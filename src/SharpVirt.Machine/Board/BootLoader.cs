@@ -33,8 +33,7 @@ public static class BootLoader
         byte[]? initrd = c.Initrd is null ? null : ReadFile(c.Initrd, "initrd");
         if (initrd is { Length: 0 })
             throw new BootImageException($"initrd '{c.Initrd}' is empty");
-        byte[]? kernelData = c.Kernel is null ? null : ReadFile(c.Kernel, "kernel");
-        var kernel = kernelData is null ? null : KernelImage.Parse(kernelData, c.Kernel!);
+        using var kernel = c.Kernel is null ? null : KernelImage.Open(c.Kernel, "kernel");
         // Sized with placeholder initrd bounds: the real ones have the same encoding length.
         int dtbSize = BuildDtb(vm, c, initrd is null ? null : 0UL, initrd is null ? null : 0UL).Length;
 

@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using SharpVirt.Machine.Boot;
 using SharpVirt.Memory;
 
@@ -6,29 +7,67 @@ namespace SharpVirt.Machine.Board;
 /// <summary>
 /// A bootable image in any of the forms we accept: an ELF (segments placed relative to its lowest
 /// physical address), a Linux Image (RISC-V header), or, for firmware and bare programs, a raw binary.
+/// A Linux Image opened from a file (<see cref="Open"/>) is read from it straight into guest RAM.
 /// </summary>
-public sealed class KernelImage
+public sealed class KernelImage : IDisposable
 {
     private readonly ElfImage? elf;
     private readonly byte[] raw;
+    /// <summary>The file of a Linux Image that <see cref="LoadAt"/> reads into RAM (then <see cref="raw"/> is empty).</summary>
+    private readonly SafeFileHandle? file;
+    private readonly int fileLength;
 
-    private KernelImage(ElfImage? elf, byte[] raw, ulong textOffset)
+    private KernelImage(ElfImage? elf, byte[] raw, ulong textOffset, SafeFileHandle? file = null, int fileLength = 0)
     {
         this.elf = elf;
         this.raw = raw;
+        this.file = file;
+        this.fileLength = fileLength;
         TextOffset = textOffset;
     }
 
     public ulong TextOffset { get; }
 
     /// <summary>Bytes of RAM the image occupies from its load address.</summary>
-    public ulong MemorySize => elf is null ? Math.Max((ulong)raw.Length, imageSize) : elf.HighestAddress - elf.LowestAddress;
+    public ulong MemorySize => elf is null ? Math.Max((ulong)Math.Max(raw.Length, fileLength), imageSize) : elf.HighestAddress - elf.LowestAddress;
 
     private ulong imageSize;
 
 
     /// <summary>HTIF's tohost address, when the ELF defines the symbol.</summary>
     public ulong? ToHost => elf is not null && elf.TryGetSymbol("tohost", out ulong v) ? v : null;
+
+    /// <summary>
+    /// Opens the kernel at <paramref name="path"/>: a Linux Image stays in its file until <see cref="LoadAt"/>
+    /// (a 31 MB kernel then never passes through the managed heap); anything else is read and parsed.
+    /// </summary>
+    public static KernelImage Open(string path, string what)
+    {
+        SafeFileHandle handle;
+        long length;
+        Span<byte> header = stackalloc byte[LinuxImage.HeaderSize];
+        int headerLength;
+        try
+        {
+            handle = File.OpenHandle(path);
+            length = RandomAccess.GetLength(handle);
+            headerLength = RandomAccess.Read(handle, header, 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new BootImageException($"cannot read {what} '{path}': {e.Message}");
+        }
+        header = header[..headerLength];
+        if (!ElfImage.HasElfMagic(header) && LinuxImage.HasImageMagic(header) && length <= int.MaxValue)
+        {
+            var image = LinuxImage.Load(header.ToArray());
+            return new KernelImage(null, [], image.TextOffset, handle, (int)length) { imageSize = image.ImageSize };
+        }
+        handle.Dispose();
+        return Parse(BootLoader.ReadFile(path, what), path);
+    }
+
+    public void Dispose() => file?.Dispose();
 
     public static KernelImage Parse(byte[] data, string path, bool rawAllowed = false)
     {
@@ -55,6 +94,21 @@ public sealed class KernelImage
     /// </summary>
     public void LoadAt(GuestMemory memory, ulong address)
     {
+        if (file is not null)
+        {
+            bool fits;
+            try
+            {
+                fits = memory.TryReadFrom(address, file, 0, fileLength);
+            }
+            catch (IOException e)
+            {
+                throw new BootImageException($"cannot read the kernel image: {e.Message}");
+            }
+            if (!fits)
+                throw new BootImageException($"image of {fileLength} bytes does not fit in RAM at 0x{address:x}");
+            return;
+        }
         if (elf is null)
         {
             if (!memory.TryWrite(address, raw))
