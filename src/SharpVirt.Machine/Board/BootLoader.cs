@@ -129,11 +129,14 @@ public static class BootLoader
         return dtb;
     }
 
-    internal static byte[] ReadFile(string path, string what)
+    internal static byte[] ReadFile(string path, string what) => Reading(path, what, () => File.ReadAllBytes(path));
+
+    /// <summary>Runs <paramref name="read"/> on the file at <paramref name="path"/>, turning a failure into a <see cref="BootImageException"/> that names it.</summary>
+    internal static T Reading<T>(string path, string what, Func<T> read)
     {
         try
         {
-            return File.ReadAllBytes(path);
+            return read();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

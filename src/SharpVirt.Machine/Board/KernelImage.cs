@@ -43,27 +43,26 @@ public sealed class KernelImage : IDisposable
     /// </summary>
     public static KernelImage Open(string path, string what)
     {
-        SafeFileHandle handle;
-        long length;
-        Span<byte> header = stackalloc byte[LinuxImage.HeaderSize];
-        int headerLength;
+        var handle = BootLoader.Reading(path, what, () => File.OpenHandle(path));
         try
         {
-            handle = File.OpenHandle(path);
-            length = RandomAccess.GetLength(handle);
-            headerLength = RandomAccess.Read(handle, header, 0);
+            var (length, header) = BootLoader.Reading(path, what, () =>
+            {
+                var bytes = new byte[LinuxImage.HeaderSize];
+                return (RandomAccess.GetLength(handle), bytes[..RandomAccess.Read(handle, bytes, 0)]);
+            });
+            if (!ElfImage.HasElfMagic(header) && LinuxImage.HasImageMagic(header) && length <= int.MaxValue)
+            {
+                var image = LinuxImage.Load(header);
+                var kernel = new KernelImage(null, [], image.TextOffset, handle, (int)length) { imageSize = image.ImageSize };
+                handle = null; // the kernel owns it now
+                return kernel;
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        finally
         {
-            throw new BootImageException($"cannot read {what} '{path}': {e.Message}");
+            handle?.Dispose();
         }
-        header = header[..headerLength];
-        if (!ElfImage.HasElfMagic(header) && LinuxImage.HasImageMagic(header) && length <= int.MaxValue)
-        {
-            var image = LinuxImage.Load(header.ToArray());
-            return new KernelImage(null, [], image.TextOffset, handle, (int)length) { imageSize = image.ImageSize };
-        }
-        handle.Dispose();
         return Parse(BootLoader.ReadFile(path, what), path);
     }
 

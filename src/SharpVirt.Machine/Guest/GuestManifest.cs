@@ -53,8 +53,8 @@ public sealed record GuestManifest(
                 [.. root.GetProperty("packages").EnumerateArray().Select(p => new GuestPackage(Text(p, "name"), Text(p, "version"), Text(p, "sha256")))],
                 [.. root.GetProperty("files").EnumerateArray().Select(f => new GuestFile(Text(f, "name"), f.GetProperty("size").GetInt64(), Text(f, "sha256"),
                     f.TryGetProperty("modified", out var m) && m.ValueKind != JsonValueKind.Null ? m.GetDateTime() : null))],
-                [.. root.GetProperty("modules").EnumerateArray().Select(m => m.GetString() ?? throw new FormatException("null module"))],
-                [.. root.GetProperty("builtinModules").EnumerateArray().Select(m => m.GetString() ?? throw new FormatException("null module"))],
+                Texts(root, "modules"),
+                Texts(root, "builtinModules"),
                 root.GetProperty("created").GetDateTimeOffset());
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -64,6 +64,9 @@ public sealed record GuestManifest(
     }
 
     private static string Text(JsonElement e, string name) => e.GetProperty(name).GetString() ?? throw new FormatException($"{name} is null");
+
+    private static string[] Texts(JsonElement e, string name)
+        => [.. e.GetProperty(name).EnumerateArray().Select(m => m.GetString() ?? throw new FormatException($"null in {name}"))];
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
