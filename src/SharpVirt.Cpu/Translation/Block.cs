@@ -52,6 +52,10 @@ public sealed unsafe class Block
 
     private readonly int* pageState;
     private readonly int generation;
+
+    /// <summary>The page's write state and the generation the block was built in: the block is current while they are equal.</summary>
+    public int* PageState => pageState;
+    public int Generation => generation;
     /// <summary>The bytes decoded.</summary>
     private readonly byte[] code;
     /// <summary>The bytes the block's code depends on (its region's, once compiled), and the FENCE.I epoch in which they last matched memory.</summary>
@@ -85,6 +89,9 @@ public sealed unsafe class Block
     /// <summary>Which block of <see cref="Function"/>'s region this one is (0 for the region's head); set before Function.</summary>
     public int Entry;
 
+    /// <summary>Where a call of <see cref="Function"/> enters its method (see <see cref="JumpCache.EntryPoint"/>); set before Function.</summary>
+    public nint EntryPoint;
+
     /// <summary>
     /// Binds <paramref name="function"/>, compiled for <paramref name="region"/>, unless the block has code
     /// already; from any thread. The hart reads <see cref="Function"/> and then <see cref="Entry"/>, so the
@@ -113,6 +120,7 @@ public sealed unsafe class Block
     {
         Cover(Host + region.Start, region.Code);
         Entry = region.Entry;
+        EntryPoint = JumpCache.EntryPoint(function);
         RegionInstructions = region.Instructions;
         Volatile.Write(ref Function, function); // publishes the three above
     }
@@ -127,15 +135,6 @@ public sealed unsafe class Block
     /// <summary>The chained successor at <paramref name="host"/>, if it is one of the two.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public Block? ChainedAt(nint host) => Next0?.Host == host ? Next0 : Next1?.Host == host ? Next1 : null;
-
-    /// <summary>
-    /// The compiled block that last followed this one on another page, for the translation <see cref="FarKey"/>
-    /// (see <see cref="JumpCache"/>) and the guest PC <see cref="FarPc"/>: a call to the same function finds
-    /// it here, in a line just read, not in the jump cache.
-    /// </summary>
-    public Block? Far;
-    public ulong FarPc;
-    public long FarKey;
 
     /// <summary>The block's baseline code (see <see cref="BaselineTranslator"/>), valid in the code arena generation <see cref="NativeGeneration"/>.</summary>
     public nint Native;

@@ -107,59 +107,84 @@ public sealed unsafe partial class Hart
         // Compiled code changes neither the translation nor the mode (it leaves before SFENCE.VMA, CSRs and
         // traps), so this key holds for the whole chain.
         long key = JumpCache.KeyOf(tlb.Generation, fetchContext);
-        jumps.Store(pc, key, block);
-        return RunCompiled(block, function, pc, budget, epoch, key);
+        return RunCompiled(jumps.Store(pc, key, block, function, epoch), pc, budget, epoch, key);
     }
 
     /// <summary>The block cached for the guest-physical address <paramref name="pa"/> of RAM, if any (tests).</summary>
     internal Block? BlockAt(ulong pa) => memory.GetHostPointer(pa, 2) is var host && host != null ? blocks.Find((nint)host) : null;
 
-    /// <summary>The compiled half of <see cref="TryRunBlock"/>, kept apart so that the lookup inlines into the interpreter.</summary>
+    /// <summary>
+    /// The compiled half of <see cref="TryRunBlock"/>, kept apart so that the lookup inlines into the
+    /// interpreter: runs the block of jump cache entry <paramref name="e"/>, then the compiled blocks the
+    /// jump cache has for where each one leads. A step reads the next entry and its page state only.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private int RunCompiled(Block block, BlockFunction function, ulong pc, int budget, int epoch, long key)
+    private int RunCompiled(JumpCache.Entry* e, ulong pc, int budget, int epoch, long key)
     {
         ulong traps = TrapCount;
         int total = 0;
         while (true)
         {
-            // An exact budget keeps the region to its first block (which fits): the chain below checks the next.
-            total += function(x, pc, exactBudget ? 0 : budget - total, block.Entry);
+            // An exact budget keeps the region to its first block (which fits): the step below checks the next.
+            // The entry point takes the hart first, as the bound delegate would (see JumpCache.EntryPoint).
+            var code = (delegate*<Hart, ulong*, ulong, int, int, int>)e->Code;
+            total += code(this, x, pc, exactBudget ? 0 : budget - total, e->Region);
             ulong next = Pc;
             if (total >= budget || TrapCount != traps)
                 break;
-            // On the same page (same translation) the chain leads on; to another page, the far link or the jump cache.
-            bool samePage = ((next ^ pc) & ~0xfffUL) == 0;
-            var successor = samePage ? FindSuccessor(block, block.Host + (nint)(next - pc)) : FindFar(block, next, key);
-            if (successor == null || Volatile.Read(ref successor.Function) is not { } successorFunction || !successor.IsCurrent(epoch)
-                || (exactBudget && successor.Count > budget - total))
-            {
+            var n = jumps.At(next);
+            if (!JumpCache.Hits(n, next, key, epoch) && (n = Miss(e, pc, next, key, epoch)) == null)
                 break;
-            }
-            block = successor;
-            function = successorFunction;
+            // (A miss may have put the next block in this entry; if it does not run now, previous names it
+            // below, which costs the interpreter's lookup a chained successor, nothing more.)
+            if (exactBudget && n->Count > budget - total)
+                break;
+            if (((next ^ pc) & ~0xfffUL) == 0 && ++n->Entries >= TierUpEntries)
+                TierUp(n, next);
+            e = n;
             pc = next;
-            if (samePage && ++block.Entries >= TierUpEntries)
-                function = TierUp(block, pc, function);
         }
-        previous = block;
+        previous = jumps.BlockOf(e);
         Instret += (ulong)total;
         return total;
     }
 
-    /// <summary>The compiled block at guest PC <paramref name="next"/> on another page after <paramref name="block"/>: the one it led to last, else from the jump cache.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Block? FindFar(Block block, ulong next, long key)
+    /// <summary>
+    /// The jump cache has no current block for <paramref name="next"/>, where the block of <paramref name="e"/>
+    /// (at <paramref name="pc"/>) led: one found through that block's chain on its page, or one whose FENCE.I
+    /// recheck passes, becomes the entry; null to leave compiled code.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private JumpCache.Entry* Miss(JumpCache.Entry* e, ulong pc, ulong next, long key, int epoch)
     {
-        if (block.FarPc == next && block.FarKey == key)
-            return block.Far;
-        var found = jumps.Find(next, key);
-        if (found != null)
+        Block? successor = jumps.Find(next, key);
+        if (successor == null && ((next ^ pc) & ~0xfffUL) == 0 && jumps.BlockOf(e) is { } block)
+            successor = FindSuccessor(block, block.Host + (nint)(next - pc));
+        if (successor == null || Volatile.Read(ref successor.Function) is not { } function || !successor.IsCurrent(epoch))
+            return null;
+        return jumps.Store(next, key, successor, function, epoch);
+    }
+
+    /// <summary>
+    /// On the hart's thread, for the block of jump cache entry <paramref name="e"/> (at <paramref name="pc"/>),
+    /// entered <see cref="TierUpEntries"/> times or more from another region of its page: see
+    /// <see cref="TierUp(Block, ulong, BlockFunction)"/>. The entry takes the new code once it is bound.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void TierUp(JumpCache.Entry* e, ulong pc)
+    {
+        if (jumps.BlockOf(e) is not { Function: { } function } block)
+            return;
+        if (block.Entries < 0)
         {
-            block.Far = found;
-            block.FarPc = next;
-            block.FarKey = key;
+            e->Entries = block.Entries; // done with (bound, given up, or nothing more to take in)
+            return;
         }
-        return found;
+        block.Entries = Math.Max(block.Entries, e->Entries);
+        var now = TierUp(block, pc, function);
+        if (now != function)
+            jumps.Store(pc, e->Key, block, now, e->Epoch);
+        e->Entries = block.Entries;
     }
 
     /// <summary>The compiled block at <paramref name="host"/> after <paramref name="block"/>: from its chain, else from the cache (then chained).</summary>

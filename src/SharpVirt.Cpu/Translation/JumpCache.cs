@@ -1,45 +1,128 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SharpVirt.Cpu.Translation;
 
 /// <summary>
-/// Compiled blocks by guest-virtual PC, so that a jump to another page (a call, a return) goes from one
-/// compiled block to the next without the fetch TLB and the block cache, as QEMU's tb_jmp_cache does.
-/// An entry holds for one translation: its key is the TLB's flush generation and the fetch context, so any
-/// SFENCE.VMA, satp write or privilege change makes it miss. The block still checks that its page is unwritten.
+/// Compiled blocks by guest-virtual PC, so that compiled code goes on to the next compiled block (a call, a
+/// return, a jump) without the fetch TLB and the block cache, as QEMU's tb_jmp_cache does. An entry holds for
+/// one translation: its key is the TLB's flush generation and the fetch context, so any SFENCE.VMA, satp
+/// write or privilege change makes it miss.
+/// <para>
+/// An entry is one cache line that holds all a step needs: the method's entry point, the block's number in
+/// its region, and where to check that its page is unwritten. A step reads the entry and the page state,
+/// never the block or its delegate (each of which was another dependent cache miss).
+/// </para>
 /// </summary>
-public sealed class JumpCache
+public sealed unsafe class JumpCache
 {
     public const int Bits = 12, Size = 1 << Bits;
 
-    private struct Entry
+    /// <summary>What a step reads: one cache line.</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 64)]
+    public struct Entry
     {
         public ulong Pc;
         public long Key;
-        public Block? Block;
+        /// <summary>The entry point of the block's compiled method (see <see cref="EntryPoint"/>).</summary>
+        public nint Code;
+        /// <summary>The block's page state and the generation it was built in (see <see cref="Block.PageUnchanged"/>).</summary>
+        public int* PageState;
+        public int Generation;
+        /// <summary>The block's number in its region (<see cref="Block.Entry"/>).</summary>
+        public int Region;
+        /// <summary>The FENCE.I epoch in which the block was last found current.</summary>
+        public int Epoch;
+        /// <summary>The block's instructions (<see cref="Block.Count"/>), for exact budgets.</summary>
+        public int Count;
+        /// <summary>Entries from another region of the page, counted here toward a tier-up (see <see cref="Block.Entries"/>).</summary>
+        public int Entries;
     }
 
-    private readonly Entry[] entries = new Entry[Size];
+    /// <summary>The block and function of an entry: read on a miss only, and keeping the method alive while the entry names its code.</summary>
+    private struct Owner
+    {
+        public Block? Block;
+        public BlockFunction? Function;
+    }
+
+    private const int LineSize = 64;
+
+    // Pinned, with room to start the table on a cache line.
+    private readonly byte[] storage = GC.AllocateArray<byte>(Size * sizeof(Entry) + LineSize, pinned: true);
+    private readonly Entry* table;
+    private readonly Owner[] owners = new Owner[Size];
+
+    public JumpCache()
+    {
+        nint start = (nint)Unsafe.AsPointer(ref storage[0]);
+        table = (Entry*)((start + LineSize - 1) & ~(nint)(LineSize - 1));
+        Clear();
+    }
 
     /// <summary>The key of the current translation: <paramref name="generation"/> and <paramref name="context"/> together.</summary>
     public static long KeyOf(long generation, int context) => (generation << 2) | (uint)context;
 
+    /// <summary>The entry <paramref name="pc"/> would have; it holds <paramref name="pc"/> only if its <see cref="Entry.Pc"/> and <see cref="Entry.Key"/> say so.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Entry* At(ulong pc) => table + ((int)(pc >> 1) & (Size - 1));
+
+    /// <summary>Whether <paramref name="e"/> holds a block for <paramref name="pc"/> in translation <paramref name="key"/> that is current in <paramref name="epoch"/> and whose page is unwritten.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Hits(Entry* e, ulong pc, long key, int epoch)
+        => e->Pc == pc && e->Key == key && e->Epoch == epoch && Volatile.Read(ref *e->PageState) == e->Generation;
+
+    /// <summary>The compiled block at <paramref name="pc"/> in translation <paramref name="key"/>, if the cache has it (current or not).</summary>
     public Block? Find(ulong pc, long key)
     {
-        ref Entry e = ref entries[(int)(pc >> 1) & (Size - 1)];
-        return e.Pc == pc && e.Key == key ? e.Block : null;
+        Entry* e = At(pc);
+        return e->Pc == pc && e->Key == key ? owners[Index(e)].Block : null;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(ulong pc, long key, Block block)
+    /// <summary>The block <paramref name="e"/> holds.</summary>
+    public Block? BlockOf(Entry* e) => owners[Index(e)].Block;
+
+    /// <summary>
+    /// Makes <paramref name="block"/>, compiled to <paramref name="function"/> and found current in
+    /// <paramref name="epoch"/>, the entry for <paramref name="pc"/> in translation <paramref name="key"/>; returns the entry.
+    /// </summary>
+    public Entry* Store(ulong pc, long key, Block block, BlockFunction function, int epoch)
     {
-        ref Entry e = ref entries[(int)(pc >> 1) & (Size - 1)];
-        e.Pc = pc;
-        e.Key = key;
-        e.Block = block;
+        Entry* e = At(pc);
+        ref Owner owner = ref owners[Index(e)];
+        // The same block again keeps the entries counted here.
+        int entries = e->Pc == pc && e->Key == key && owner.Block == block ? e->Entries : block.Entries;
+        owner.Block = block;
+        owner.Function = function;
+        e->Pc = pc;
+        e->Key = key;
+        e->Code = block.EntryPoint; // function's, read after it (see Block.TryBind)
+        e->PageState = block.PageState;
+        e->Generation = block.Generation;
+        e->Region = block.Entry;
+        e->Epoch = epoch;
+        e->Count = block.Count;
+        e->Entries = entries;
+        return e;
     }
 
     /// <summary>Forgets every block (a restored snapshot: the blocks may name memory that is gone).</summary>
-    public void Clear() => Array.Clear(entries);
+    public void Clear()
+    {
+        Array.Clear(owners);
+        // An odd PC matches no instruction, so an empty entry never hits (and its null page state is never read).
+        new Span<Entry>(table, Size).Fill(new Entry { Pc = 1 });
+    }
+
+    private int Index(Entry* e) => (int)(e - table);
+
+    /// <summary>
+    /// The code a call of <paramref name="function"/> enters: a delegate bound to its method's first argument
+    /// (<see cref="BlockTranslator.Bind"/>) calls it with that argument in the first register, so a direct
+    /// call of this address with the hart first does the same without reading the delegate.
+    /// </summary>
+    public static nint EntryPoint(BlockFunction function) => MethodPointer(function);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_methodPtr")]
+    private static extern ref nint MethodPointer(Delegate function);
 }

@@ -76,8 +76,8 @@ public sealed class JumpCacheTests : IDisposable
         => RunWithRemap(baseline, remap => CallTenTimes(remap(CallTenTimes(new Asm(), "first")), "second").Ecall());
 
     /// <summary>
-    /// The same, with one calling block throughout: the remap comes in the middle of the loop, so the block's
-    /// link to the callee it reached last (<see cref="SharpVirt.Cpu.Translation.Block.Far"/>) must go too.
+    /// The same, with one calling block throughout: the remap comes in the middle of the loop, so the jump
+    /// cache's entry for the callee, which the caller's every call finds, must go too.
     /// </summary>
     [Theory]
     [InlineData(false)]
@@ -108,5 +108,76 @@ public sealed class JumpCacheTests : IDisposable
         b.RunToHalt();
         Assert.Equal(10UL, b.X(18));
         b.AssertMTrap((ulong)ExceptionCause.InstructionPageFault, Function, Function);
+    }
+
+    /// <summary>A compiled block of the bench's code, for the jump cache's own tests.</summary>
+    private Block CompiledBlock()
+    {
+        // The loop's block is compiled at its first run, on this thread (the bench's threshold is 1).
+        var program = new Asm().Li(9, 3).Label("loop").Addi(10, 10, 1).Addi(9, 9, -1).Bnez(9, "loop").Ecall();
+        b.RunProgram(program);
+        var block = b.Hart.BlockAt(HartBench.Code + (ulong)program.OffsetOf("loop"));
+        Assert.NotNull(block?.Function);
+        return block!;
+    }
+
+    /// <summary>An entry names its block for one PC, translation key and FENCE.I epoch, while its page is unwritten.</summary>
+    [Fact]
+    public unsafe void AnEntryHitsForItsPcKeyAndEpochUntilItsPageIsWritten()
+    {
+        var block = CompiledBlock();
+        var cache = new JumpCache();
+        const ulong Pc = 0x8000_1000;
+        const long Key = 42;
+        const int Epoch = 3;
+        var e = cache.Store(Pc, Key, block, block.Function!, Epoch);
+        Assert.True(e == cache.At(Pc));
+        Assert.True(JumpCache.Hits(e, Pc, Key, Epoch));
+        Assert.Same(block, cache.Find(Pc, Key));
+        Assert.Equal(block.EntryPoint, e->Code);
+        Assert.Equal(block.Count, e->Count);
+        Assert.False(JumpCache.Hits(e, Pc + 2 * JumpCache.Size, Key, Epoch)); // the same entry, another PC
+        Assert.False(JumpCache.Hits(e, Pc, Key + 1, Epoch));
+        Assert.False(JumpCache.Hits(e, Pc, Key, Epoch + 1));
+        Assert.Null(cache.Find(Pc, Key + 1));
+
+        b.Write32(HartBench.Code + 0x100, 0); // the block's page is written
+        Assert.False(JumpCache.Hits(e, Pc, Key, Epoch));
+        Assert.False(block.PageUnchanged);
+    }
+
+    /// <summary>
+    /// An empty entry hits no PC, not even 0 under key 0 and epoch 0: the cache starts and is cleared with an
+    /// odd PC in every entry, so a step never reads an empty entry's page state (there is none).
+    /// </summary>
+    [Fact]
+    public unsafe void AnEmptyEntryHitsNothing()
+    {
+        var cache = new JumpCache();
+        Assert.False(JumpCache.Hits(cache.At(0), 0, 0, 0));
+        Assert.Null(cache.Find(0, 0));
+        var block = CompiledBlock();
+        cache.Store(0, 0, block, block.Function!, 0);
+        Assert.True(JumpCache.Hits(cache.At(0), 0, 0, 0));
+        cache.Clear();
+        Assert.False(JumpCache.Hits(cache.At(0), 0, 0, 0));
+        Assert.Null(cache.BlockOf(cache.At(0)));
+    }
+
+    /// <summary>
+    /// Steps count a block's entries toward a tier-up in its jump cache entry: storing the same block again (the
+    /// interpreter entering it) keeps the count, and another block in the entry starts from that block's own.
+    /// </summary>
+    [Fact]
+    public unsafe void StoringTheSameBlockAgainKeepsItsEntryCount()
+    {
+        var block = CompiledBlock();
+        var cache = new JumpCache();
+        var e = cache.Store(0x1000, 1, block, block.Function!, 0);
+        Assert.Equal(block.Entries, e->Entries);
+        e->Entries = 500;
+        Assert.Equal(500, cache.Store(0x1000, 1, block, block.Function!, 0)->Entries);
+        Assert.Equal(block.Entries, cache.Store(0x1000, 2, block, block.Function!, 0)->Entries); // another translation
+        Assert.NotEqual(500, block.Entries);
     }
 }
