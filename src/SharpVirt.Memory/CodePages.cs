@@ -24,6 +24,12 @@ public sealed unsafe class CodePages : IDisposable
     /// <summary>The state word of the page at <paramref name="offset"/> into the slot.</summary>
     public int* StateOf(ulong offset) => states + (offset >> 12);
 
+    /// <summary>
+    /// Code pages written so far, on any slot of the process: while it is unchanged, no translation became
+    /// stale, so a check that read it before finding a block current need not read the block's page state again.
+    /// </summary>
+    public static int Writes;
+
     public static bool HoldsCode(int* state) => (Volatile.Read(ref *state) & CodeBit) != 0;
 
     /// <summary>Marks the page as holding translated code and returns the state a translation built now must match.</summary>
@@ -42,7 +48,10 @@ public sealed unsafe class CodePages : IDisposable
         {
             int seen = Interlocked.CompareExchange(ref *state, (v + 2) & ~CodeBit, v);
             if (seen == v)
+            {
+                Interlocked.Increment(ref Writes);
                 return;
+            }
             v = seen;
         }
     }

@@ -75,6 +75,7 @@ public sealed unsafe partial class Hart
         if (e->Tag != (pc & ~0xfffUL))
             return -1;
         nint host = (nint)(pc + (ulong)e->Addend);
+        int writes = Volatile.Read(ref CodePages.Writes); // before the block is found current (see JumpCache.Store)
         // The block that ran last usually leads here (one of its two last successors): no cache lookup then.
         var last = previous;
         var block = last?.ChainedAt(host) ?? blocks.Find(host);
@@ -107,7 +108,7 @@ public sealed unsafe partial class Hart
         // Compiled code changes neither the translation nor the mode (it leaves before SFENCE.VMA, CSRs and
         // traps), so this key holds for the whole chain.
         long key = JumpCache.KeyOf(tlb.Generation, fetchContext);
-        return RunCompiled(jumps.Store(pc, key, block, function, epoch), pc, budget, epoch, key);
+        return RunCompiled(jumps.Store(pc, key, block, function, epoch, writes), pc, budget, epoch, key);
     }
 
     /// <summary>The block cached for the guest-physical address <paramref name="pa"/> of RAM, if any (tests).</summary>
@@ -157,12 +158,13 @@ public sealed unsafe partial class Hart
     [MethodImpl(MethodImplOptions.NoInlining)]
     private JumpCache.Entry* Miss(JumpCache.Entry* e, ulong pc, ulong next, long key, int epoch)
     {
+        int writes = Volatile.Read(ref CodePages.Writes);
         Block? successor = jumps.Find(next, key);
         if (successor == null && ((next ^ pc) & ~0xfffUL) == 0 && jumps.BlockOf(e) is { } block)
             successor = FindSuccessor(block, block.Host + (nint)(next - pc));
         if (successor == null || Volatile.Read(ref successor.Function) is not { } function || !successor.IsCurrent(epoch))
             return null;
-        return jumps.Store(next, key, successor, function, epoch);
+        return jumps.Store(next, key, successor, function, epoch, writes);
     }
 
     /// <summary>
@@ -183,7 +185,7 @@ public sealed unsafe partial class Hart
         block.Entries = Math.Max(block.Entries, e->Entries);
         var now = TierUp(block, pc, function);
         if (now != function)
-            jumps.Store(pc, e->Key, block, now, e->Epoch);
+            jumps.Store(pc, e->Key, block, now, e->Epoch, e->Writes);
         e->Entries = block.Entries;
     }
 

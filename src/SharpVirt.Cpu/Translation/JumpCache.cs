@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using SharpVirt.Memory;
 
 namespace SharpVirt.Cpu.Translation;
 
@@ -37,6 +38,8 @@ public sealed unsafe class JumpCache
         public int Count;
         /// <summary>Entries from another region of the page, counted here toward a tier-up (see <see cref="Block.Entries"/>).</summary>
         public int Entries;
+        /// <summary><see cref="CodePages.Writes"/> as it was before the block was last found current.</summary>
+        public int Writes;
     }
 
     /// <summary>The block and function of an entry: read on a miss only, and keeping the method alive while the entry names its code.</summary>
@@ -67,10 +70,25 @@ public sealed unsafe class JumpCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Entry* At(ulong pc) => table + ((int)(pc >> 1) & (Size - 1));
 
-    /// <summary>Whether <paramref name="e"/> holds a block for <paramref name="pc"/> in translation <paramref name="key"/> that is current in <paramref name="epoch"/> and whose page is unwritten.</summary>
+    /// <summary>
+    /// Whether <paramref name="e"/> holds a block for <paramref name="pc"/> in translation <paramref name="key"/>
+    /// that is current in <paramref name="epoch"/> and whose page is unwritten. While no code page was written
+    /// since the entry was last checked, that needs no read of the page state (another cache line).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Hits(Entry* e, ulong pc, long key, int epoch)
-        => e->Pc == pc && e->Key == key && e->Epoch == epoch && Volatile.Read(ref *e->PageState) == e->Generation;
+        => e->Pc == pc && e->Key == key && e->Epoch == epoch && (e->Writes == Volatile.Read(ref CodePages.Writes) || Recheck(e));
+
+    /// <summary>Some code page was written since <paramref name="e"/> was checked: whether its own is unwritten.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool Recheck(Entry* e)
+    {
+        int writes = Volatile.Read(ref CodePages.Writes);
+        if (Volatile.Read(ref *e->PageState) != e->Generation)
+            return false;
+        e->Writes = writes;
+        return true;
+    }
 
     /// <summary>The compiled block at <paramref name="pc"/> in translation <paramref name="key"/>, if the cache has it (current or not).</summary>
     public Block? Find(ulong pc, long key)
@@ -85,8 +103,9 @@ public sealed unsafe class JumpCache
     /// <summary>
     /// Makes <paramref name="block"/>, compiled to <paramref name="function"/> and found current in
     /// <paramref name="epoch"/>, the entry for <paramref name="pc"/> in translation <paramref name="key"/>; returns the entry.
+    /// <paramref name="writes"/> is <see cref="CodePages.Writes"/> as read before the block was found current.
     /// </summary>
-    public Entry* Store(ulong pc, long key, Block block, BlockFunction function, int epoch)
+    public Entry* Store(ulong pc, long key, Block block, BlockFunction function, int epoch, int writes)
     {
         Entry* e = At(pc);
         ref Owner owner = ref owners[Index(e)];
@@ -103,6 +122,7 @@ public sealed unsafe class JumpCache
         e->Epoch = epoch;
         e->Count = block.Count;
         e->Entries = entries;
+        e->Writes = writes;
         return e;
     }
 

@@ -2,6 +2,7 @@ using SharpVirt.Cpu;
 using SharpVirt.Cpu.Mmu;
 using SharpVirt.Cpu.Translation;
 using SharpVirt.Cpu.Traps;
+using SharpVirt.Memory;
 using static SharpVirt.Tests.Cpu.PageTable;
 using C = SharpVirt.Cpu.Csr.CsrAddress;
 
@@ -121,7 +122,10 @@ public sealed class JumpCacheTests : IDisposable
         return block!;
     }
 
-    /// <summary>An entry names its block for one PC, translation key and FENCE.I epoch, while its page is unwritten.</summary>
+    /// <summary>
+    /// An entry names its block for one PC, translation key and FENCE.I epoch, while its page is unwritten; a
+    /// write to another code page makes it check its own page once more, and hold.
+    /// </summary>
     [Fact]
     public unsafe void AnEntryHitsForItsPcKeyAndEpochUntilItsPageIsWritten()
     {
@@ -130,7 +134,7 @@ public sealed class JumpCacheTests : IDisposable
         const ulong Pc = 0x8000_1000;
         const long Key = 42;
         const int Epoch = 3;
-        var e = cache.Store(Pc, Key, block, block.Function!, Epoch);
+        var e = cache.Store(Pc, Key, block, block.Function!, Epoch, CodePages.Writes);
         Assert.True(e == cache.At(Pc));
         Assert.True(JumpCache.Hits(e, Pc, Key, Epoch));
         Assert.Same(block, cache.Find(Pc, Key));
@@ -140,6 +144,11 @@ public sealed class JumpCacheTests : IDisposable
         Assert.False(JumpCache.Hits(e, Pc, Key + 1, Epoch));
         Assert.False(JumpCache.Hits(e, Pc, Key, Epoch + 1));
         Assert.Null(cache.Find(Pc, Key + 1));
+
+        int writes = Interlocked.Increment(ref CodePages.Writes); // as a write to some other code page does
+        Assert.True(e->Writes < writes);
+        Assert.True(JumpCache.Hits(e, Pc, Key, Epoch));
+        Assert.True(e->Writes >= writes); // rechecked, so the next hit needs no page state
 
         b.Write32(HartBench.Code + 0x100, 0); // the block's page is written
         Assert.False(JumpCache.Hits(e, Pc, Key, Epoch));
@@ -157,7 +166,7 @@ public sealed class JumpCacheTests : IDisposable
         Assert.False(JumpCache.Hits(cache.At(0), 0, 0, 0));
         Assert.Null(cache.Find(0, 0));
         var block = CompiledBlock();
-        cache.Store(0, 0, block, block.Function!, 0);
+        cache.Store(0, 0, block, block.Function!, 0, CodePages.Writes);
         Assert.True(JumpCache.Hits(cache.At(0), 0, 0, 0));
         cache.Clear();
         Assert.False(JumpCache.Hits(cache.At(0), 0, 0, 0));
@@ -173,11 +182,11 @@ public sealed class JumpCacheTests : IDisposable
     {
         var block = CompiledBlock();
         var cache = new JumpCache();
-        var e = cache.Store(0x1000, 1, block, block.Function!, 0);
+        var e = cache.Store(0x1000, 1, block, block.Function!, 0, CodePages.Writes);
         Assert.Equal(block.Entries, e->Entries);
         e->Entries = 500;
-        Assert.Equal(500, cache.Store(0x1000, 1, block, block.Function!, 0)->Entries);
-        Assert.Equal(block.Entries, cache.Store(0x1000, 2, block, block.Function!, 0)->Entries); // another translation
+        Assert.Equal(500, cache.Store(0x1000, 1, block, block.Function!, 0, CodePages.Writes)->Entries);
+        Assert.Equal(block.Entries, cache.Store(0x1000, 2, block, block.Function!, 0, CodePages.Writes)->Entries); // another translation
         Assert.NotEqual(500, block.Entries);
     }
 }
