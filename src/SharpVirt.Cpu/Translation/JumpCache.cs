@@ -109,8 +109,17 @@ public sealed unsafe class JumpCache
     {
         Entry* e = At(pc);
         ref Owner owner = ref owners[Index(e)];
+        bool same = e->Pc == pc && e->Key == key && owner.Block == block;
+        if (same && e->Code == block.EntryPoint)
+        {
+            // The entry has this block and its code already (the interpreter entering it again): spare the
+            // references' write barriers.
+            e->Epoch = epoch;
+            e->Writes = writes;
+            return e;
+        }
         // The same block again keeps the entries counted here.
-        int entries = e->Pc == pc && e->Key == key && owner.Block == block ? e->Entries : block.Entries;
+        int entries = same ? e->Entries : block.Entries;
         owner.Block = block;
         owner.Function = function;
         e->Pc = pc;

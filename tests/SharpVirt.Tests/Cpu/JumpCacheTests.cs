@@ -186,6 +186,10 @@ public sealed class JumpCacheTests : IDisposable
         Assert.Equal(block.Entries, e->Entries);
         e->Entries = 500;
         Assert.Equal(500, cache.Store(0x1000, 1, block, block.Function!, 0, CodePages.Writes)->Entries);
+        // Stored again in a new FENCE.I epoch, it holds for that epoch.
+        Assert.True(cache.Store(0x1000, 1, block, block.Function!, 7, CodePages.Writes) == e);
+        Assert.True(JumpCache.Hits(e, 0x1000, 1, 7));
+        Assert.False(JumpCache.Hits(e, 0x1000, 1, 0));
         Assert.Equal(block.Entries, cache.Store(0x1000, 2, block, block.Function!, 0, CodePages.Writes)->Entries); // another translation
         Assert.NotEqual(500, block.Entries);
     }
