@@ -30,6 +30,9 @@ public sealed unsafe class CodePages : IDisposable
     /// </summary>
     public static int Writes;
 
+    /// <summary>Whether the page of <paramref name="state"/> is unwritten since code was built from it in <paramref name="generation"/>.</summary>
+    public static bool Unchanged(int* state, int generation) => Volatile.Read(ref *state) == generation;
+
     public static bool HoldsCode(int* state) => (Volatile.Read(ref *state) & CodeBit) != 0;
 
     /// <summary>Marks the page as holding translated code and returns the state a translation built now must match.</summary>

@@ -1,4 +1,5 @@
 using SharpVirt.Cpu.Decoders;
+using SharpVirt.Memory;
 
 namespace SharpVirt.Cpu.Translation;
 
@@ -153,7 +154,7 @@ public sealed unsafe class Block
     private void Cover(nint host, byte[] bytes) => check = new(host, bytes);
 
     /// <summary>False once the page was written after the block was built.</summary>
-    public bool PageUnchanged => Volatile.Read(ref *pageState) == generation;
+    public bool PageUnchanged => CodePages.Unchanged(pageState, generation);
 
     private bool Recheck(int epoch)
     {

@@ -57,7 +57,7 @@ public sealed unsafe partial class Hart
                 pc = next;
                 break;
             }
-            bool samePage = ((next ^ pc) & ~0xfffUL) == 0;
+            bool samePage = SamePage(next, pc);
             nint host = block.Host + (nint)(next - pc);
             pc = next;
             if (total >= budget || !samePage)

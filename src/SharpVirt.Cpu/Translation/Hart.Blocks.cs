@@ -117,7 +117,8 @@ public sealed unsafe partial class Hart
     /// <summary>
     /// The compiled half of <see cref="TryRunBlock"/>, kept apart so that the lookup inlines into the
     /// interpreter: runs the block of jump cache entry <paramref name="e"/>, then the compiled blocks the
-    /// jump cache has for where each one leads. A step reads the next entry and its page state only.
+    /// jump cache has for where each one leads. A step reads the next entry only (and its page state after
+    /// some code page was written).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int RunCompiled(JumpCache.Entry* e, ulong pc, int budget, int epoch, long key)
@@ -140,7 +141,7 @@ public sealed unsafe partial class Hart
             // below, which costs the interpreter's lookup a chained successor, nothing more.)
             if (exactBudget && n->Count > budget - total)
                 break;
-            if (((next ^ pc) & ~0xfffUL) == 0 && ++n->Entries >= TierUpEntries)
+            if (SamePage(next, pc) && ++n->Entries >= TierUpEntries)
                 TierUp(n, next);
             e = n;
             pc = next;
@@ -149,6 +150,10 @@ public sealed unsafe partial class Hart
         Instret += (ulong)total;
         return total;
     }
+
+    /// <summary>Whether guest addresses <paramref name="a"/> and <paramref name="b"/> are on one page (so under one translation).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SamePage(ulong a, ulong b) => ((a ^ b) & ~0xfffUL) == 0;
 
     /// <summary>
     /// The jump cache has no current block for <paramref name="next"/>, where the block of <paramref name="e"/>
@@ -160,7 +165,7 @@ public sealed unsafe partial class Hart
     {
         int writes = Volatile.Read(ref CodePages.Writes);
         Block? successor = jumps.Find(next, key);
-        if (successor == null && ((next ^ pc) & ~0xfffUL) == 0 && jumps.BlockOf(e) is { } block)
+        if (successor == null && SamePage(next, pc) && jumps.BlockOf(e) is { } block)
             successor = FindSuccessor(block, block.Host + (nint)(next - pc));
         if (successor == null || Volatile.Read(ref successor.Function) is not { } function || !successor.IsCurrent(epoch))
             return null;

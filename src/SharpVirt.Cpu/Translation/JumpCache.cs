@@ -11,8 +11,9 @@ namespace SharpVirt.Cpu.Translation;
 /// write or privilege change makes it miss.
 /// <para>
 /// An entry is one cache line that holds all a step needs: the method's entry point, the block's number in
-/// its region, and where to check that its page is unwritten. A step reads the entry and the page state,
-/// never the block or its delegate (each of which was another dependent cache miss).
+/// its region, and where to check that its page is unwritten. A step reads the entry (and the page state
+/// only after some code page was written), never the block or its delegate (each of which was another
+/// dependent cache miss).
 /// </para>
 /// </summary>
 public sealed unsafe class JumpCache
@@ -84,7 +85,7 @@ public sealed unsafe class JumpCache
     private static bool Recheck(Entry* e)
     {
         int writes = Volatile.Read(ref CodePages.Writes);
-        if (Volatile.Read(ref *e->PageState) != e->Generation)
+        if (!CodePages.Unchanged(e->PageState, e->Generation))
             return false;
         e->Writes = writes;
         return true;
