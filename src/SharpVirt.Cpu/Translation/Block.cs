@@ -124,7 +124,14 @@ public sealed unsafe class Block
         EntryPoint = JumpCache.EntryPoint(function);
         RegionInstructions = region.Instructions;
         Volatile.Write(ref Function, function); // publishes the three above
+        Interlocked.Increment(ref Bindings);
     }
+
+    /// <summary>
+    /// Counts the blocks given compiled code, by any thread: a jump cache entry for baseline code looks at its
+    /// block again when this has changed, to take the code (see <see cref="JumpCache.Entry.Bindings"/>).
+    /// </summary>
+    public static int Bindings;
 
     /// <summary>
     /// Chained successors: the blocks that last followed this one (two, for a branch's two ways), found by

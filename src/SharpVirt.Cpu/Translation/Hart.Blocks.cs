@@ -76,6 +76,7 @@ public sealed unsafe partial class Hart
             return -1;
         nint host = (nint)(pc + (ulong)e->Addend);
         int writes = Volatile.Read(ref CodePages.Writes); // before the block is found current (see JumpCache.Store)
+        int bindings = Volatile.Read(ref Block.Bindings); // before its function is read (see JumpCache.StoreNative)
         // The block that ran last usually leads here (one of its two last successors): no cache lookup then.
         var last = previous;
         var block = last?.ChainedAt(host) ?? blocks.Find(host);
@@ -94,21 +95,20 @@ public sealed unsafe partial class Hart
         var function = Volatile.Read(ref block.Function);
         if (function == null && JitEnabled && ++block.Heat >= HotThreshold && !block.Queued)
             function = Compile(block, pc);
+        // Compiled and baseline code change neither the translation nor the mode (they leave before
+        // SFENCE.VMA, CSRs and traps), so this key holds for the whole chain.
         if (function == null || (exactBudget && block.Count > budget))
         {
-            if (function == null && NativeThreshold > 0 && block.Heat >= NativeThreshold && (!exactBudget || block.Count <= budget))
+            if (function == null && (!exactBudget || block.Count <= budget) && RunsNative(block))
             {
-                int ran = RunNative(block, pc, budget, epoch, out decoded);
-                if (ran >= 0)
-                    return ran;
+                long nativeKey = JumpCache.KeyOf(tlb.Generation, fetchContext);
+                return RunCompiled(jumps.StoreNative(pc, nativeKey, block, epoch, writes, bindings, NativeRuns(block)), pc, budget, epoch, nativeKey, out decoded);
             }
             decoded = block.Count > 0 ? block.Insns : null;
             return -1;
         }
-        // Compiled code changes neither the translation nor the mode (it leaves before SFENCE.VMA, CSRs and
-        // traps), so this key holds for the whole chain.
         long key = JumpCache.KeyOf(tlb.Generation, fetchContext);
-        return RunCompiled(jumps.Store(pc, key, block, function, epoch, writes), pc, budget, epoch, key);
+        return RunCompiled(jumps.Store(pc, key, block, function, epoch, writes), pc, budget, epoch, key, out decoded);
     }
 
     /// <summary>The block cached for the guest-physical address <paramref name="pa"/> of RAM, if any (tests).</summary>
@@ -116,21 +116,33 @@ public sealed unsafe partial class Hart
 
     /// <summary>
     /// The compiled half of <see cref="TryRunBlock"/>, kept apart so that the lookup inlines into the
-    /// interpreter: runs the block of jump cache entry <paramref name="e"/>, then the compiled blocks the
-    /// jump cache has for where each one leads. A step reads the next entry only (and its page state after
-    /// some code page was written).
+    /// interpreter: runs the block of jump cache entry <paramref name="e"/>, then the blocks the jump cache
+    /// has for where each one leads, compiled or baseline. A step reads the next entry only (and its page
+    /// state after some code page was written). If baseline code stopped before an instruction it could not
+    /// finish, <paramref name="rest"/> is its block's instructions and <see cref="nativeStop"/> the index the
+    /// interpreter goes on from.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private int RunCompiled(JumpCache.Entry* e, ulong pc, int budget, int epoch, long key)
+    private int RunCompiled(JumpCache.Entry* e, ulong pc, int budget, int epoch, long key, out DecodedInsn[]? rest)
     {
         ulong traps = TrapCount;
         int total = 0;
         while (true)
         {
-            // An exact budget keeps the region to its first block (which fits): the step below checks the next.
-            // The entry point takes the hart first, as the bound delegate would (see JumpCache.EntryPoint).
-            var code = (delegate*<Hart, ulong*, ulong, int, int, int>)e->Code;
-            total += code(this, x, pc, exactBudget ? 0 : budget - total, e->Region);
+            if (e->Native == 0)
+            {
+                // An exact budget keeps the region to its first block (which fits): the step below checks the next.
+                // The entry point takes the hart first, as the bound delegate would (see JumpCache.EntryPoint).
+                var code = (delegate*<Hart, ulong*, ulong, int, int, int>)e->Code;
+                total += code(this, x, pc, exactBudget ? 0 : budget - total, e->Region);
+            }
+            else
+            {
+                int ran = RunNative(e, pc);
+                if (ran < 0)
+                    return Stopped(e, total + ~ran, out rest);
+                total += ran;
+            }
             ulong next = Pc;
             if (total >= budget || TrapCount != traps)
                 break;
@@ -141,12 +153,28 @@ public sealed unsafe partial class Hart
             // below, which costs the interpreter's lookup a chained successor, nothing more.)
             if (exactBudget && n->Count > budget - total)
                 break;
-            if (SamePage(next, pc) && ++n->Entries >= TierUpEntries)
+            if (n->Native != 0)
+            {
+                if ((n->Bindings != Volatile.Read(ref Block.Bindings) || --n->Entries < 0) && !StaysNative(n, next))
+                    break;
+            }
+            else if (SamePage(next, pc) && ++n->Entries >= TierUpEntries)
                 TierUp(n, next);
             e = n;
             pc = next;
         }
         previous = jumps.BlockOf(e);
+        rest = null;
+        Instret += (ulong)total;
+        return total;
+    }
+
+    /// <summary>The end of <see cref="RunCompiled"/> when baseline code stopped in the block of <paramref name="e"/>: the interpreter goes on with its <paramref name="rest"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int Stopped(JumpCache.Entry* e, int total, out DecodedInsn[]? rest)
+    {
+        previous = jumps.BlockOf(e);
+        rest = previous!.Insns;
         Instret += (ulong)total;
         return total;
     }
@@ -158,18 +186,20 @@ public sealed unsafe partial class Hart
     /// <summary>
     /// The jump cache has no current block for <paramref name="next"/>, where the block of <paramref name="e"/>
     /// (at <paramref name="pc"/>) led: one found through that block's chain on its page, or one whose FENCE.I
-    /// recheck passes, becomes the entry; null to leave compiled code.
+    /// recheck passes, becomes the entry if it has compiled or baseline code; null to leave for the interpreter.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private JumpCache.Entry* Miss(JumpCache.Entry* e, ulong pc, ulong next, long key, int epoch)
     {
-        int writes = Volatile.Read(ref CodePages.Writes);
+        int writes = Volatile.Read(ref CodePages.Writes), bindings = Volatile.Read(ref Block.Bindings);
         Block? successor = jumps.Find(next, key);
         if (successor == null && SamePage(next, pc) && jumps.BlockOf(e) is { } block)
             successor = FindSuccessor(block, block.Host + (nint)(next - pc));
-        if (successor == null || Volatile.Read(ref successor.Function) is not { } function || !successor.IsCurrent(epoch))
+        if (successor == null || !successor.IsCurrent(epoch))
             return null;
-        return jumps.Store(next, key, successor, function, epoch, writes);
+        if (Volatile.Read(ref successor.Function) is { } function)
+            return jumps.Store(next, key, successor, function, epoch, writes);
+        return RunsNative(successor) ? jumps.StoreNative(next, key, successor, epoch, writes, bindings, NativeRuns(successor)) : null;
     }
 
     /// <summary>
@@ -194,13 +224,13 @@ public sealed unsafe partial class Hart
         e->Entries = block.Entries;
     }
 
-    /// <summary>The compiled block at <paramref name="host"/> after <paramref name="block"/>: from its chain, else from the cache (then chained).</summary>
+    /// <summary>The compiled or baseline-warm block at <paramref name="host"/> after <paramref name="block"/>: from its chain, else from the cache (then chained).</summary>
     private Block? FindSuccessor(Block block, nint host)
     {
         if (block.ChainedAt(host) is { } chained)
             return chained;
         var found = blocks.Find(host);
-        if (found?.Function == null)
+        if (found == null || (found.Function == null && (NativeThreshold == 0 || found.Heat < NativeThreshold)))
             return null;
         block.Next1 = block.Next0;
         block.Next0 = found;

@@ -6,7 +6,9 @@ namespace SharpVirt.Cpu.Translation;
 
 /// <summary>
 /// Compiled blocks by guest-virtual PC, so that compiled code goes on to the next compiled block (a call, a
-/// return, a jump) without the fetch TLB and the block cache, as QEMU's tb_jmp_cache does. An entry holds for
+/// return, a jump) without the fetch TLB and the block cache, as QEMU's tb_jmp_cache does. A block with
+/// baseline code (<see cref="BaselineTranslator"/>) and none of RyuJIT's yet has an entry too, for the same
+/// steps between baseline code and compiled code, in both directions. An entry holds for
 /// one translation: its key is the TLB's flush generation and the fetch context, so any SFENCE.VMA, satp
 /// write or privilege change makes it miss.
 /// <para>
@@ -31,16 +33,24 @@ public sealed unsafe class JumpCache
         /// <summary>The block's page state and the generation it was built in (see <see cref="Block.PageUnchanged"/>).</summary>
         public int* PageState;
         public int Generation;
-        /// <summary>The block's number in its region (<see cref="Block.Entry"/>).</summary>
+        /// <summary>Compiled code: the block's number in its region (<see cref="Block.Entry"/>). Baseline code: the runs it was stored with.</summary>
         public int Region;
         /// <summary>The FENCE.I epoch in which the block was last found current.</summary>
         public int Epoch;
         /// <summary>The block's instructions (<see cref="Block.Count"/>), for exact budgets.</summary>
         public int Count;
-        /// <summary>Entries from another region of the page, counted here toward a tier-up (see <see cref="Block.Entries"/>).</summary>
+        /// <summary>
+        /// Compiled code: entries from another region of the page, counted here toward a tier-up (see
+        /// <see cref="Block.Entries"/>). Baseline code: the runs left before the hart looks at the block again
+        /// (to count its heat toward RyuJIT, or to take the code RyuJIT made).
+        /// </summary>
         public int Entries;
         /// <summary><see cref="CodePages.Writes"/> as it was before the block was last found current.</summary>
         public int Writes;
+        /// <summary>Baseline code: <see cref="Block.Bindings"/> as it was before the block was last found without compiled code.</summary>
+        public int Bindings;
+        /// <summary>Nonzero when <see cref="Code"/> is the block's baseline code (the hart's own arena) rather than a compiled method.</summary>
+        public int Native;
     }
 
     /// <summary>The block and function of an entry: read on a miss only, and keeping the method alive while the entry names its code.</summary>
@@ -119,13 +129,15 @@ public sealed unsafe class JumpCache
             e->Writes = writes;
             return e;
         }
+        Credit(e);
         // The same block again keeps the entries counted here.
-        int entries = same ? e->Entries : block.Entries;
+        int entries = same && e->Native == 0 ? e->Entries : block.Entries;
         owner.Block = block;
         owner.Function = function;
         e->Pc = pc;
         e->Key = key;
         e->Code = block.EntryPoint; // function's, read after it (see Block.TryBind)
+        e->Native = 0;
         e->PageState = block.PageState;
         e->Generation = block.Generation;
         e->Region = block.Entry;
@@ -134,6 +146,47 @@ public sealed unsafe class JumpCache
         e->Entries = entries;
         e->Writes = writes;
         return e;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="block"/>'s baseline code (current in the hart's arena) the entry for
+    /// <paramref name="pc"/>, to run <paramref name="runs"/> times, or until <see cref="Block.Bindings"/> is no
+    /// longer <paramref name="bindings"/> (read before the block was found without compiled code), before the
+    /// hart looks at the block again; the other arguments are as for <see cref="Store"/>.
+    /// </summary>
+    public Entry* StoreNative(ulong pc, long key, Block block, int epoch, int writes, int bindings, int runs)
+    {
+        Entry* e = At(pc);
+        ref Owner owner = ref owners[Index(e)];
+        Credit(e);
+        if (!(e->Pc == pc && e->Key == key && owner.Block == block))
+        {
+            owner.Block = block;
+            owner.Function = null;
+            e->Pc = pc;
+            e->Key = key;
+            e->PageState = block.PageState;
+            e->Generation = block.Generation;
+            e->Count = block.Count;
+        }
+        e->Region = runs;
+        e->Code = block.Native;
+        e->Native = 1;
+        e->Epoch = epoch;
+        e->Writes = writes;
+        e->Bindings = bindings;
+        e->Entries = runs;
+        return e;
+    }
+
+    /// <summary>Adds the runs baseline entry <paramref name="e"/> made since it was stored (or last credited) to its block's heat.</summary>
+    public void Credit(Entry* e)
+    {
+        if (e->Native == 0 || owners[Index(e)].Block is not { } block)
+            return;
+        int left = Math.Max(e->Entries, 0);
+        block.Heat += e->Region - left;
+        e->Region = left;
     }
 
     /// <summary>Forgets every block (a restored snapshot: the blocks may name memory that is gone).</summary>

@@ -53,6 +53,25 @@ public sealed class BaselineTests : IDisposable
         Assert.Equal(0, b.Hart.BlocksCompiled);
     }
 
+    /// <summary>
+    /// A loop that runs as baseline code, stepped through the jump cache, still heats up: RyuJIT compiles it
+    /// once it has run the threshold's times, though the interpreter's lookup sees it only a few times.
+    /// </summary>
+    [Fact]
+    public void BaselineCodeRunFromTheJumpCacheHeatsUpToRyuJit()
+    {
+        if (!BaselineTranslator.HostSupported)
+            return;
+        b.Hart.HotThreshold = 500;
+        var program = new Asm().Li(10, 0).Li(9, 2000).Label("loop").Addi(10, 10, 1).Addi(9, 9, -1).Bnez(9, "loop").Ecall();
+        b.RunProgram(program);
+        Assert.Equal(2000UL, b.X(10));
+        Assert.True(b.Hart.BaselineBlocksCompiled > 0);
+        var loop = b.Hart.BlockAt(HartBench.Code + (ulong)program.OffsetOf("loop"));
+        Assert.NotNull(loop?.Function);
+        Assert.InRange(loop!.Heat, 500, 2000);
+    }
+
     [Fact]
     public void CodeMadeBeforeTheArenaStartedOverIsMadeAgain()
     {

@@ -58,8 +58,8 @@ public sealed class JumpCacheTests : IDisposable
     }
 
     /// <summary>
-    /// With <paramref name="baseline"/>, blocks run baseline code instead of RyuJIT's. Baseline code does not go on
-    /// to another page itself: the hart's block lookup finds the next block there, and must not find a stale one.
+    /// With <paramref name="baseline"/>, blocks run baseline code instead of RyuJIT's: the jump cache then holds
+    /// baseline code, and must not name it for a translation it was not found under.
     /// </summary>
     private void Engine(bool baseline)
     {
@@ -171,6 +171,39 @@ public sealed class JumpCacheTests : IDisposable
         cache.Clear();
         Assert.False(JumpCache.Hits(cache.At(0), 0, 0, 0));
         Assert.Null(cache.BlockOf(cache.At(0)));
+    }
+
+    /// <summary>An entry is one cache line, so a step's read of it is one miss at most.</summary>
+    [Fact]
+    public unsafe void AnEntryIsOneCacheLine() => Assert.Equal(64, sizeof(JumpCache.Entry));
+
+    /// <summary>
+    /// A baseline entry counts its runs down; they go to its block's heat (toward RyuJIT) when the hart looks at
+    /// the block again, or when another entry takes its place, and only once.
+    /// </summary>
+    [Fact]
+    public unsafe void ABaselineEntryCreditsItsRunsToItsBlock()
+    {
+        var block = CompiledBlock();
+        var cache = new JumpCache();
+        int heat = block.Heat;
+        var e = cache.StoreNative(0x2000, 1, block, 0, CodePages.Writes, Block.Bindings, 100);
+        Assert.NotEqual(0, e->Native);
+        Assert.Equal(block.Native, e->Code);
+        Assert.True(JumpCache.Hits(e, 0x2000, 1, 0));
+        e->Entries = 30; // 70 runs
+        cache.Credit(e);
+        Assert.Equal(heat + 70, block.Heat);
+        cache.Credit(e);
+        Assert.Equal(heat + 70, block.Heat);
+        e->Entries = -1; // ran out
+        var compiled = cache.Store(0x2000, 1, block, block.Function!, 0, CodePages.Writes);
+        Assert.True(compiled == e);
+        Assert.Equal(heat + 100, block.Heat);
+        Assert.Equal(0, e->Native);
+        Assert.Equal(block.EntryPoint, e->Code);
+        cache.Credit(e); // a compiled entry has nothing to credit
+        Assert.Equal(heat + 100, block.Heat);
     }
 
     /// <summary>
