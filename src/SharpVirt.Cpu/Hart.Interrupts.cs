@@ -84,8 +84,19 @@ public sealed partial class Hart
         }
     }
 
-    /// <summary>Wakes the hart's thread if it sleeps in WFI.</summary>
-    public void Kick() => wake.Set();
+    /// <summary>Wakes the hart's thread if it sleeps in WFI, and makes it poll soon if it runs guest code (see <see cref="kicked"/>).</summary>
+    public void Kick()
+    {
+        Volatile.Write(ref kicked, 1);
+        wake.Set();
+    }
+
+    /// <summary>
+    /// Set by another thread that wants the hart to poll (an interrupt line, an IPI, a remote fence, a stop):
+    /// the dispatcher then leaves guest code at the next block rather than at the end of its
+    /// <see cref="Chunk"/>, which in cold code takes tens of microseconds while a shootdown's caller waits.
+    /// </summary>
+    private int kicked;
 
     private bool StimecmpActive => (menvcfg & Menvcfg.STCE) != 0;
 

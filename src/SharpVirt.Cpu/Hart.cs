@@ -159,6 +159,7 @@ public sealed unsafe partial class Hart : IDisposable
         {
             while (budget > 0)
             {
+                Interlocked.Exchange(ref kicked, 0); // full fence: what kicked the hart is read below
                 if (stopRequested)
                     return ExitReason.Stop;
                 ServiceRemoteRequests();
@@ -175,6 +176,7 @@ public sealed unsafe partial class Hart : IDisposable
         finally
         {
             Volatile.Write(ref inGuest, 0);
+            WakeFenceWaiters();
         }
     }
 
@@ -192,7 +194,11 @@ public sealed unsafe partial class Hart : IDisposable
     /// not woken for it (as KVM's requests with KVM_REQUEST_NO_WAKEUP): it serves it before it runs again.
     /// </summary>
     public long PostRemoteFence(RemoteFence fence)
-        => Interlocked.Increment(ref fence == RemoteFence.Tlb ? ref flushRequested : ref fenceIRequested);
+    {
+        long ticket = Interlocked.Increment(ref fence == RemoteFence.Tlb ? ref flushRequested : ref fenceIRequested);
+        Volatile.Write(ref kicked, 1); // served at the next block, not the next chunk
+        return ticket;
+    }
 
     public bool RemoteFenceServed(RemoteFence fence, long ticket)
         => Volatile.Read(ref fence == RemoteFence.Tlb ? ref flushServed : ref fenceIServed) >= ticket;
@@ -200,19 +206,53 @@ public sealed unsafe partial class Hart : IDisposable
     /// <summary>Serves posted remote fences; the hart's own thread calls this at every poll.</summary>
     public void ServiceRemoteRequests()
     {
+        bool served = false;
         long requested = Volatile.Read(ref flushRequested);
         if (requested != flushServed)
         {
             // SFENCE.VMA leaves code alone: blocks are cached by physical address.
             tlb.FlushAll();
             Volatile.Write(ref flushServed, requested);
+            served = true;
         }
         requested = Volatile.Read(ref fenceIRequested);
         if (requested != fenceIServed)
         {
             FenceInstructions();
             Volatile.Write(ref fenceIServed, requested);
+            served = true;
         }
+        if (served)
+            WakeFenceWaiters();
+    }
+
+    /// <summary>Threads blocked in <see cref="AwaitRemoteFence"/>, and what they wait on.</summary>
+    private int fenceWaiters;
+    private readonly object fenceWait = new();
+
+    /// <summary>
+    /// Blocks the calling thread (another hart's, in a shootdown) until this hart has served remote fence
+    /// <paramref name="ticket"/> or left guest code, for a millisecond at most. A waiter that spins instead
+    /// takes a host core from the hart it waits for when there are more threads than cores.
+    /// </summary>
+    public void AwaitRemoteFence(RemoteFence fence, long ticket)
+    {
+        Interlocked.Increment(ref fenceWaiters); // full fence: the hart reads the count after it serves
+        lock (fenceWait)
+        {
+            if (!RemoteFenceServed(fence, ticket) && InGuest)
+                Monitor.Wait(fenceWait, 1);
+        }
+        Interlocked.Decrement(ref fenceWaiters);
+    }
+
+    private void WakeFenceWaiters()
+    {
+        Interlocked.MemoryBarrier(); // the fence served (or the flag cleared) before the count is read
+        if (Volatile.Read(ref fenceWaiters) == 0)
+            return;
+        lock (fenceWait)
+            Monitor.PulseAll(fenceWait);
     }
 
     /// <summary>After an SBI exit: the VMM has set a0/a1; resume after the ECALL.</summary>

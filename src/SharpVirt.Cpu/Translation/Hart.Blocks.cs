@@ -144,7 +144,7 @@ public sealed unsafe partial class Hart
                 total += ran;
             }
             ulong next = Pc;
-            if (total >= budget || TrapCount != traps)
+            if (total >= budget || TrapCount != traps || Volatile.Read(ref kicked) != 0)
                 break;
             var n = jumps.At(next);
             if (!JumpCache.Hits(n, next, key, epoch) && (n = Miss(e, pc, next, key, epoch)) == null)

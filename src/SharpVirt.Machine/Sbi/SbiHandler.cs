@@ -129,7 +129,11 @@ public sealed class SbiHandler(IVmServices vm)
             {
                 // Two harts may shoot each other down at once: serve our own queue while we wait.
                 caller.Hart.ServiceRemoteRequests();
-                spin.SpinOnce();
+                // A short spin, then sleep until the target serves it (it wakes us), so as not to hold a core it may need.
+                if (spin.NextSpinWillYield)
+                    target.Hart.AwaitRemoteFence(fence, ticket);
+                else
+                    spin.SpinOnce();
             }
         }
         return error;

@@ -31,6 +31,9 @@ public sealed class FakeBus : IPhysicalBus
         }
     }
 
+    /// <summary>Called on the writing thread after each write to the device window (a device reacting at once).</summary>
+    public Action<ulong, ulong>? OnWrite;
+
     public bool Write(ulong address, int size, ulong value)
     {
         lock (Log)
@@ -38,8 +41,9 @@ public sealed class FakeBus : IPhysicalBus
             if (address - DeviceBase >= DeviceSize)
                 return false;
             Log.Add((true, address, size, value));
-            return true;
         }
+        OnWrite?.Invoke(address, value);
+        return true;
     }
 }
 

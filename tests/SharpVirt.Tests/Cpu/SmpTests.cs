@@ -136,6 +136,32 @@ public class SmpTests : IDisposable
         Assert.Equal(2UL, h0.X(11));
     }
 
+    /// <summary>
+    /// A fence posted while the hart runs guest code is served at its next block, not at the end of its
+    /// time slice (4,096 instructions): the device's first write posts it, and by its second, 400
+    /// instructions later in the same slice, it must be served. Interrupt lines and IPIs kick the same way.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AFencePostedWhileTheHartRunsIsServedAtItsNextBlock(bool jit)
+    {
+        using var b = new HartBench(jit: jit);
+        long ticket = 0;
+        bool? servedBySecondWrite = null;
+        b.Bus.OnWrite = (_, value) =>
+        {
+            if (value == 1)
+                ticket = b.Hart.PostRemoteFence(RemoteFence.Tlb);
+            else
+                servedBySecondWrite = b.Hart.RemoteFenceServed(RemoteFence.Tlb, ticket);
+        };
+        b.RunProgram(new Asm().Li(5, (long)HartBench.Device).Li(6, 1).Sd(6, 5, 0)
+            .Li(7, 200).Label("loop").Addi(7, 7, -1).Bnez(7, "loop")
+            .Li(6, 2).Sd(6, 5, 0).Ecall());
+        Assert.True(servedBySecondWrite);
+    }
+
     [Fact]
     public void StopRequestFromAnotherThread()
     {
