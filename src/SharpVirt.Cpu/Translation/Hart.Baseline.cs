@@ -56,8 +56,11 @@ public sealed unsafe partial class Hart
     /// generation): it has run <see cref="NativeThreshold"/> times, and is not due for RyuJIT's code unless
     /// already queued for it (the interpreter's lookup queues it).
     /// </summary>
-    private bool RunsNative(Block block) => NativeThreshold > 0 && block.Heat >= NativeThreshold
+    private bool RunsNative(Block block) => WarmForNative(block)
         && (block.Heat < HotThreshold || block.Queued || !JitEnabled) && HasNative(block);
+
+    /// <summary>Whether <paramref name="block"/> has run often enough for baseline code (and the hart makes it at all).</summary>
+    private bool WarmForNative(Block block) => NativeThreshold > 0 && block.Heat >= NativeThreshold;
 
     /// <summary>The runs a jump cache entry for <paramref name="block"/>'s baseline code makes before the hart looks at the block again.</summary>
     private int NativeRuns(Block block) => JitEnabled && block.Heat < HotThreshold ? HotThreshold - block.Heat : NativeRecheckRuns;

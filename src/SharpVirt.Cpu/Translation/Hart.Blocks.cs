@@ -95,20 +95,18 @@ public sealed unsafe partial class Hart
         var function = Volatile.Read(ref block.Function);
         if (function == null && JitEnabled && ++block.Heat >= HotThreshold && !block.Queued)
             function = Compile(block, pc);
-        // Compiled and baseline code change neither the translation nor the mode (they leave before
-        // SFENCE.VMA, CSRs and traps), so this key holds for the whole chain.
-        if (function == null || (exactBudget && block.Count > budget))
+        if ((exactBudget && block.Count > budget) || (function == null && !RunsNative(block)))
         {
-            if (function == null && (!exactBudget || block.Count <= budget) && RunsNative(block))
-            {
-                long nativeKey = JumpCache.KeyOf(tlb.Generation, fetchContext);
-                return RunCompiled(jumps.StoreNative(pc, nativeKey, block, epoch, writes, bindings, NativeRuns(block)), pc, budget, epoch, nativeKey, out decoded);
-            }
             decoded = block.Count > 0 ? block.Insns : null;
             return -1;
         }
+        // Compiled and baseline code change neither the translation nor the mode (they leave before
+        // SFENCE.VMA, CSRs and traps), so this key holds for the whole chain.
         long key = JumpCache.KeyOf(tlb.Generation, fetchContext);
-        return RunCompiled(jumps.Store(pc, key, block, function, epoch, writes), pc, budget, epoch, key, out decoded);
+        var entry = function != null
+            ? jumps.Store(pc, key, block, function, epoch, writes)
+            : jumps.StoreNative(pc, key, block, epoch, writes, bindings, NativeRuns(block));
+        return RunCompiled(entry, pc, budget, epoch, key, out decoded);
     }
 
     /// <summary>The block cached for the guest-physical address <paramref name="pa"/> of RAM, if any (tests).</summary>
@@ -169,7 +167,11 @@ public sealed unsafe partial class Hart
         return total;
     }
 
-    /// <summary>The end of <see cref="RunCompiled"/> when baseline code stopped in the block of <paramref name="e"/>: the interpreter goes on with its <paramref name="rest"/>.</summary>
+    /// <summary>
+    /// The end of <see cref="RunCompiled"/> when baseline code stopped in the block of <paramref name="e"/>: the
+    /// interpreter goes on with its <paramref name="rest"/>. Apart, because a flag carried through the loop cost
+    /// it a register (RyuJIT then spilled the next PC at every step).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int Stopped(JumpCache.Entry* e, int total, out DecodedInsn[]? rest)
     {
@@ -230,7 +232,7 @@ public sealed unsafe partial class Hart
         if (block.ChainedAt(host) is { } chained)
             return chained;
         var found = blocks.Find(host);
-        if (found == null || (found.Function == null && (NativeThreshold == 0 || found.Heat < NativeThreshold)))
+        if (found == null || (found.Function == null && !WarmForNative(found)))
             return null;
         block.Next1 = block.Next0;
         block.Next0 = found;
