@@ -11,7 +11,7 @@ namespace SharpVirt.Cpu;
 public sealed unsafe partial class Hart
 {
     /// <summary>PAUSE is FENCE with pred = W, succ = 0 (Zihintpause).</summary>
-    private const uint PauseEncoding = 0x0100000f;
+    internal const uint PauseEncoding = 0x0100000f;
 
     /// <summary>
     /// Executes up to <paramref name="budget"/> instructions (unless <see cref="exactBudget"/> is off: then a
@@ -80,7 +80,6 @@ public sealed unsafe partial class Hart
             }
             ulong next = pc + d.Length;
             ulong v;
-            byte* p;
             switch (d.Op)
             {
                 case Op.Lui: x[d.Rd] = (ulong)d.Imm; break;
@@ -173,31 +172,10 @@ public sealed unsafe partial class Hart
                 case Op.Remw: x[d.Rd] = Alu.Remw(x[d.Rs1], x[d.Rs2]); break;
                 case Op.Remuw: x[d.Rd] = (uint)x[d.Rs2] == 0 ? (ulong)(int)x[d.Rs1] : (ulong)(int)((uint)x[d.Rs1] % (uint)x[d.Rs2]); break;
 
-                case Op.LrW:
-                case Op.LrD:
-                    int lrSize = d.Op == Op.LrW ? 4 : 8;
-                    if ((p = AtomicPointer(x[d.Rs1], lrSize, Mmu.AccessType.Load)) == null)
+                case >= Op.LrW and <= Op.AmoMaxuD:
+                    if (!Atomic(d.Op, x[d.Rs1], x[d.Rs2], out v))
                         goto fault;
-                    v = lrSize == 4 ? (ulong)Volatile.Read(ref *(int*)p) : Volatile.Read(ref *(ulong*)p);
-                    reservation = (ulong)p;
-                    reservationValue = v;
                     x[d.Rd] = v;
-                    break;
-                case Op.ScW:
-                case Op.ScD:
-                    if ((p = AtomicPointer(x[d.Rs1], d.Op == Op.ScW ? 4 : 8, Mmu.AccessType.Store)) == null)
-                        goto fault;
-                    x[d.Rd] = StoreConditional(p, d.Op == Op.ScW, x[d.Rs2]) ? 0UL : 1UL;
-                    break;
-                case >= Op.AmoSwapW and <= Op.AmoMaxuW:
-                    if ((p = AtomicPointer(x[d.Rs1], 4, Mmu.AccessType.Store)) == null)
-                        goto fault;
-                    x[d.Rd] = (ulong)AmoW((int*)p, d.Op, (int)x[d.Rs2]);
-                    break;
-                case >= Op.AmoSwapD and <= Op.AmoMaxuD:
-                    if ((p = AtomicPointer(x[d.Rs1], 8, Mmu.AccessType.Store)) == null)
-                        goto fault;
-                    x[d.Rd] = AmoD((ulong*)p, d.Op, x[d.Rs2]);
                     break;
 
                 case Op.AddUw: x[d.Rd] = x[d.Rs2] + (uint)x[d.Rs1]; break;
@@ -336,6 +314,41 @@ public sealed unsafe partial class Hart
         Pc = pc;
         return n;
     }
+
+    /// <summary>
+    /// An instruction of the A extension at <paramref name="va"/>, <paramref name="src"/> being rs2: false on a
+    /// fault (recorded), else <paramref name="result"/> is what it writes to rd.
+    /// </summary>
+    private bool Atomic(Op op, ulong va, ulong src, out ulong result)
+    {
+        result = 0;
+        bool word = op < Op.LrD;
+        byte* p = AtomicPointer(va, word ? 4 : 8, op is Op.LrW or Op.LrD ? Mmu.AccessType.Load : Mmu.AccessType.Store);
+        if (p == null)
+            return false;
+        switch (op)
+        {
+            case Op.LrW or Op.LrD:
+                result = word ? (ulong)Volatile.Read(ref *(int*)p) : Volatile.Read(ref *(ulong*)p);
+                reservation = (ulong)p;
+                reservationValue = result;
+                break;
+            case Op.ScW or Op.ScD:
+                result = StoreConditional(p, word, src) ? 0UL : 1UL;
+                break;
+            default:
+                result = word ? (ulong)AmoW((int*)p, op, (int)src) : AmoD((ulong*)p, op, src);
+                break;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="Atomic"/> for compiled code. The value goes to <see cref="loaded"/> (see
+    /// <see cref="ReadSlowForCompiledCode"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool AtomicForCompiledCode(ulong va, ulong src, int op) => Atomic((Op)op, va, src, out loaded);
 
     /// <summary>SC as a compare-and-swap against the value LR saw (as QEMU does); the reservation is consumed.</summary>
     private bool StoreConditional(byte* p, bool word, ulong value)

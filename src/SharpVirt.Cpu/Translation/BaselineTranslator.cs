@@ -24,16 +24,16 @@ public static unsafe class BaselineTranslator
 
     private const Reg X = Reg.Rdi, Frame = Reg.Rsi, Pc = Reg.R8;
 
-    /// <summary>What <see cref="BlockTranslator"/> takes, less divisions, MULHSU, the counting ops, ORC.B and F/D loads and stores.</summary>
-    public static bool Supports(Op op) => BlockTranslator.CanTranslate(op)
-        && op is not (Op.Mulhsu or (>= Op.Div and <= Op.Remu) or (>= Op.Divw and <= Op.Remuw) or (>= Op.Clz and <= Op.Cpopw) or Op.OrcB
+    /// <summary>What <see cref="BlockTranslator"/> takes, less the A extension, divisions, MULHSU, the counting ops, ORC.B and F/D loads and stores.</summary>
+    public static bool Supports(in DecodedInsn d) => BlockTranslator.CanTranslate(d) && !BlockTranslator.IsAtomic(d.Op)
+        && d.Op is not (Op.Mulhsu or (>= Op.Div and <= Op.Remu) or (>= Op.Divw and <= Op.Remuw) or (>= Op.Clz and <= Op.Cpopw) or Op.OrcB
             or (>= Op.Flw and <= Op.Fsd));
 
     /// <summary>How many instructions from the start of <paramref name="insns"/> the translator takes.</summary>
     public static int Prefix(ReadOnlySpan<DecodedInsn> insns)
     {
         int n = 0;
-        while (n < insns.Length && Supports(insns[n].Op))
+        while (n < insns.Length && Supports(insns[n]))
             n++;
         return n;
     }

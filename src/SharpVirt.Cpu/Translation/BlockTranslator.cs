@@ -37,15 +37,21 @@ public static unsafe class BlockTranslator
     private static readonly FieldInfo Loaded = typeof(Hart).GetField("loaded", Private)!;
     private static readonly MethodInfo WriteSlow = typeof(Hart).GetMethod("WriteSlow", Private)!;
     private static readonly MethodInfo RaiseFault = typeof(Hart).GetMethod("RaisePendingFault", Private)!;
+    private static readonly MethodInfo AtomicSlow = typeof(Hart).GetMethod("AtomicForCompiledCode", Private)!;
     private static readonly MethodInfo RecordFault = typeof(Hart).GetMethod("Fault", Private)!;
     private static readonly FieldInfo FpRegisters = typeof(Hart).GetField("f", Private)!;
     private static readonly FieldInfo MstatusField = typeof(Hart).GetField("mstatus", Private)!;
 
-    /// <summary>Whether the translator handles <paramref name="op"/>; anything else ends a block (the interpreter runs it).</summary>
-    public static bool CanTranslate(Op op) => op is >= Op.Lui and <= Op.Sraw and not Op.FenceI and not Op.Ecall and not Op.Ebreak
-        || op is >= Op.Mul and <= Op.Remuw
-        || op is >= Op.AddUw and <= Op.Bseti
-        || IsFpMemory(op);
+    /// <summary>
+    /// Whether the translator handles <paramref name="d"/>; anything else ends a block (the interpreter runs it).
+    /// PAUSE stays with the interpreter, which leaves to the VMM on it (see <see cref="ExitReason.Pause"/>).
+    /// </summary>
+    public static bool CanTranslate(in DecodedInsn d) => d.Op is >= Op.Lui and <= Op.Fence or >= Op.Mul and <= Op.Remuw
+        or >= Op.LrW and <= Op.Bseti or >= Op.Flw and <= Op.Fsd
+        && d.Raw != Hart.PauseEncoding;
+
+    /// <summary>LR, SC and the AMOs: compiled code calls the hart for them (<see cref="Hart"/>'s AtomicForCompiledCode).</summary>
+    public static bool IsAtomic(Op op) => op is >= Op.LrW and <= Op.AmoMaxuD;
 
     /// <summary>FLW, FLD, FSW, FSD: integer base register, f register data (setjmp, and Linux saving f registers).</summary>
     private static bool IsFpMemory(Op op) => op is Op.Flw or Op.Fld or Op.Fsw or Op.Fsd;
@@ -457,6 +463,7 @@ public static unsafe class BlockTranslator
                 case Op.Bltu: Branch(d, k, off, OpCodes.Blt_Un, last); break;
                 case Op.Bgeu: Branch(d, k, off, OpCodes.Bge_Un, last); break;
 
+                case >= Op.LrW and <= Op.AmoMaxuD: Atomic(d, k, off); break;
                 case Op.Lb: MemoryLoad(d, k, off, 1, OpCodes.Ldind_I1, true); break;
                 case Op.Lh: MemoryLoad(d, k, off, 2, OpCodes.Ldind_I2, true); break;
                 case Op.Lw: MemoryLoad(d, k, off, 4, OpCodes.Ldind_I4, true); break;
@@ -677,6 +684,26 @@ public static unsafe class BlockTranslator
             il.Emit(OpCodes.Ldc_I4, k);
             il.Emit(OpCodes.Stloc, retired);
             il.Emit(OpCodes.Br, fault);
+        }
+
+        /// <summary>An instruction of the A extension, through the hart (a fault leaves at this instruction).</summary>
+        private void Atomic(in DecodedInsn d, int k, long off)
+        {
+            var faulted = il.DefineLabel();
+            il.Emit(OpCodes.Ldarg_0);
+            Load(d.Rs1);
+            Load(d.Rs2);
+            il.Emit(OpCodes.Ldc_I4, (int)d.Op);
+            il.Emit(OpCodes.Call, AtomicSlow);
+            il.Emit(OpCodes.Brfalse, faulted);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, Loaded);
+            Store(d.Rd);
+            cold.Add(() =>
+            {
+                il.MarkLabel(faulted);
+                FaultAt(k, off);
+            });
         }
 
         private void MemoryLoad(in DecodedInsn d, int k, long off, int size, OpCode load, bool signed)

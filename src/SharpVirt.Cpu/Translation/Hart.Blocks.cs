@@ -265,7 +265,8 @@ public sealed unsafe partial class Hart
             var d = Decoder.Decode(raw);
             insns[count++] = d;
             offset += d.Length;
-            if (!BlockTranslator.CanTranslate(d.Op) || BlockTranslator.EndsBlock(d.Op))
+            // An atomic ends a block too, so that baseline code, which leaves it to the interpreter, stops only for it.
+            if (!BlockTranslator.CanTranslate(d) || BlockTranslator.EndsBlock(d.Op) || BlockTranslator.IsAtomic(d.Op))
                 break;
         }
         var block = new Block(host, state, generation, Block.Apart<DecodedInsn>(insns[..count]), offset, blocks.Epoch);
@@ -386,7 +387,7 @@ public sealed unsafe partial class Hart
     private static DecodedInsn[] TranslatablePrefix(Block block)
     {
         var insns = block.Insns;
-        return insns.Length > 0 && !BlockTranslator.CanTranslate(insns[^1].Op) ? insns[..^1] : insns;
+        return insns.Length > 0 && !BlockTranslator.CanTranslate(insns[^1]) ? insns[..^1] : insns;
     }
 
     /// <summary>

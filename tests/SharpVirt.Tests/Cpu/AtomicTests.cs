@@ -5,12 +5,22 @@ using E = SharpVirt.Tests.Asm.Encode;
 namespace SharpVirt.Tests.Cpu;
 
 /// <summary>The A extension on one hart: LR/SC reservations, every AMO in both widths, alignment and device rules.</summary>
-public sealed class AtomicTests : IDisposable
+public class AtomicTests : IDisposable
 {
     private const ulong D = HartBench.Data;
-    private readonly HartBench b = new();
+    private readonly HartBench b;
 
-    public void Dispose() => b.Dispose();
+    public AtomicTests() : this(jit: false)
+    {
+    }
+
+    protected AtomicTests(bool jit) => b = new HartBench(jit: jit);
+
+    public void Dispose()
+    {
+        b.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void LrScSucceedsOnce()
@@ -196,3 +206,6 @@ public sealed class AtomicTests : IDisposable
         b.AssertMTrap((ulong)ExceptionCause.LoadAccessFault, HartBench.Code + (ulong)a.OffsetOf("insn"), HartBench.Hole);
     }
 }
+
+/// <summary>The same programs with every block compiled at its first run: the atomics run in compiled code.</summary>
+public sealed class CompiledAtomicTests() : AtomicTests(jit: true);
