@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpVirt.Cpu.Csr;
 using SharpVirt.Cpu.Mmu;
 using SharpVirt.Cpu.Traps;
@@ -245,4 +246,39 @@ public sealed partial class Hart
     }
 
     private void MarkFsDirty() => mstatus |= Mstatus.FSDirty;
+
+    /// <summary>
+    /// A CSR instruction (bits <paramref name="raw"/>) for compiled code, <paramref name="src"/> being rs1's value
+    /// or the immediate; the value read goes to <see cref="loaded"/>. Returns 0 on illegal instruction (recorded),
+    /// 1 to go on, or 2 when the write may have made an interrupt deliverable or changed how memory is
+    /// translated: the code then leaves, and the kick sends the hart back to <see cref="Run"/>'s poll, as the
+    /// interpreter does after every CSR write. Clearing SIE (the kernel's local_irq_save) and writes to the trap
+    /// scratch registers go on.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int CsrForCompiledCode(uint raw, ulong src)
+    {
+        int csr = (int)(raw >> 20);
+        int kind = (int)(raw >> 12) & 3; // 1 CSRRW, 2 CSRRS, 3 CSRRC (and the immediate forms)
+        bool writes = kind == 1 || ((raw >> 15) & 31) != 0;
+        ulong old = 0, before = mstatus;
+        if (((kind != 1 || ((raw >> 7) & 31) != 0) && !TryReadCsr(csr, out old))
+            || (writes && !TryWriteCsr(csr, kind == 1 ? src : kind == 2 ? RmwBase(csr, old) | src : RmwBase(csr, old) & ~src)))
+        {
+            Fault(ExceptionCause.IllegalInstruction, raw);
+            return 0;
+        }
+        loaded = old;
+        if (!writes || csr is >= CsrAddress.Sscratch and <= CsrAddress.Stval)
+            return 1;
+        const ulong enables = Mstatus.SIE | Mstatus.MIE;
+        ulong changed = before ^ mstatus;
+        if ((changed & ~enables) == 0 && ((mstatus & changed) == 0 || (Mip & mie) == 0))
+            return 1;
+        Volatile.Write(ref kicked, 1);
+        return 2;
+    }
+
+    /// <summary>The CSRs compiled code reads and writes through <see cref="CsrForCompiledCode"/>; the counters are not among them (compiled code counts instret at its exit).</summary>
+    internal static bool CompiledCsr(int csr) => csr is CsrAddress.Sstatus or (>= CsrAddress.Sscratch and <= CsrAddress.Stval) or CsrAddress.Time;
 }

@@ -24,8 +24,8 @@ public static unsafe class BaselineTranslator
 
     private const Reg X = Reg.Rdi, Frame = Reg.Rsi, Pc = Reg.R8;
 
-    /// <summary>What <see cref="BlockTranslator"/> takes, less the A extension, divisions, MULHSU, the counting ops, ORC.B and F/D loads and stores.</summary>
-    public static bool Supports(in DecodedInsn d) => BlockTranslator.CanTranslate(d) && !BlockTranslator.IsAtomic(d.Op)
+    /// <summary>What <see cref="BlockTranslator"/> takes, less the A extension and CSRs, divisions, MULHSU, the counting ops, ORC.B and F/D loads and stores.</summary>
+    public static bool Supports(in DecodedInsn d) => BlockTranslator.CanTranslate(d) && !BlockTranslator.CallsHart(d.Op)
         && d.Op is not (Op.Mulhsu or (>= Op.Div and <= Op.Remu) or (>= Op.Divw and <= Op.Remuw) or (>= Op.Clz and <= Op.Cpopw) or Op.OrcB
             or (>= Op.Flw and <= Op.Fsd));
 

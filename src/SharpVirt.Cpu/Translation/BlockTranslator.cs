@@ -38,6 +38,7 @@ public static unsafe class BlockTranslator
     private static readonly MethodInfo WriteSlow = typeof(Hart).GetMethod("WriteSlow", Private)!;
     private static readonly MethodInfo RaiseFault = typeof(Hart).GetMethod("RaisePendingFault", Private)!;
     private static readonly MethodInfo AtomicSlow = typeof(Hart).GetMethod("AtomicForCompiledCode", Private)!;
+    private static readonly MethodInfo CsrSlow = typeof(Hart).GetMethod("CsrForCompiledCode", Private)!;
     private static readonly MethodInfo RecordFault = typeof(Hart).GetMethod("Fault", Private)!;
     private static readonly FieldInfo FpRegisters = typeof(Hart).GetField("f", Private)!;
     private static readonly FieldInfo MstatusField = typeof(Hart).GetField("mstatus", Private)!;
@@ -48,10 +49,17 @@ public static unsafe class BlockTranslator
     /// </summary>
     public static bool CanTranslate(in DecodedInsn d) => d.Op is >= Op.Lui and <= Op.Fence or >= Op.Mul and <= Op.Remuw
         or >= Op.LrW and <= Op.Bseti or >= Op.Flw and <= Op.Fsd
-        && d.Raw != Hart.PauseEncoding;
+        && d.Raw != Hart.PauseEncoding
+        || IsCsr(d.Op) && Hart.CompiledCsr((int)d.Imm);
 
-    /// <summary>LR, SC and the AMOs: compiled code calls the hart for them (<see cref="Hart"/>'s AtomicForCompiledCode).</summary>
-    public static bool IsAtomic(Op op) => op is >= Op.LrW and <= Op.AmoMaxuD;
+    /// <summary>
+    /// LR, SC, the AMOs and CSR instructions: compiled code calls the hart for them (its AtomicForCompiledCode
+    /// and CsrForCompiledCode). They end their block, so that baseline code, which leaves them to the
+    /// interpreter, stops only for them.
+    /// </summary>
+    public static bool CallsHart(Op op) => op is >= Op.LrW and <= Op.AmoMaxuD || IsCsr(op);
+
+    private static bool IsCsr(Op op) => op is >= Op.Csrrw and <= Op.Csrrci;
 
     /// <summary>FLW, FLD, FSW, FSD: integer base register, f register data (setjmp, and Linux saving f registers).</summary>
     private static bool IsFpMemory(Op op) => op is Op.Flw or Op.Fld or Op.Fsw or Op.Fsd;
@@ -102,6 +110,14 @@ public static unsafe class BlockTranslator
         {
             foreach (var d in segments.SelectMany(s => s.Insns))
             {
+                if (IsCsr(d.Op))
+                {
+                    if (d.Op < Op.Csrrwi)
+                        Use(d.Rs1); // else the immediate
+                    Use(d.Rd);
+                    written[d.Rd] = d.Rd != 0;
+                    continue;
+                }
                 Use(d.Rs1);
                 if (IsFpMemory(d.Op))
                     continue; // rd or rs2 is an f register
@@ -464,6 +480,7 @@ public static unsafe class BlockTranslator
                 case Op.Bgeu: Branch(d, k, off, OpCodes.Bge_Un, last); break;
 
                 case >= Op.LrW and <= Op.AmoMaxuD: Atomic(d, k, off); break;
+                case >= Op.Csrrw and <= Op.Csrrci: Csr(d, k, off); break;
                 case Op.Lb: MemoryLoad(d, k, off, 1, OpCodes.Ldind_I1, true); break;
                 case Op.Lh: MemoryLoad(d, k, off, 2, OpCodes.Ldind_I2, true); break;
                 case Op.Lw: MemoryLoad(d, k, off, 4, OpCodes.Ldind_I4, true); break;
@@ -703,6 +720,38 @@ public static unsafe class BlockTranslator
             {
                 il.MarkLabel(faulted);
                 FaultAt(k, off);
+            });
+        }
+
+        /// <summary>A CSR instruction, through the hart; it leaves after the instruction when the hart says so.</summary>
+        private void Csr(in DecodedInsn d, int k, long off)
+        {
+            var faulted = il.DefineLabel();
+            var leave = il.DefineLabel();
+            var status = il.DeclareLocal(typeof(int));
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldc_I4, (int)d.Raw);
+            if (d.Op >= Op.Csrrwi)
+                Const(d.Rs1); // the immediate
+            else
+                Load(d.Rs1);
+            il.Emit(OpCodes.Call, CsrSlow);
+            il.Emit(OpCodes.Dup);
+            il.Emit(OpCodes.Stloc, status);
+            il.Emit(OpCodes.Brfalse, faulted);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, Loaded);
+            Store(d.Rd);
+            il.Emit(OpCodes.Ldloc, status);
+            il.Emit(OpCodes.Ldc_I4_1);
+            il.Emit(OpCodes.Bne_Un, leave);
+            long next = off + d.Length;
+            cold.Add(() =>
+            {
+                il.MarkLabel(faulted);
+                FaultAt(k, off);
+                il.MarkLabel(leave);
+                SetExit(next, k + 1);
             });
         }
 

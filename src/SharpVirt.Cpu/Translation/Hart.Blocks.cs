@@ -265,8 +265,7 @@ public sealed unsafe partial class Hart
             var d = Decoder.Decode(raw);
             insns[count++] = d;
             offset += d.Length;
-            // An atomic ends a block too, so that baseline code, which leaves it to the interpreter, stops only for it.
-            if (!BlockTranslator.CanTranslate(d) || BlockTranslator.EndsBlock(d.Op) || BlockTranslator.IsAtomic(d.Op))
+            if (!BlockTranslator.CanTranslate(d) || BlockTranslator.EndsBlock(d.Op) || BlockTranslator.CallsHart(d.Op))
                 break;
         }
         var block = new Block(host, state, generation, Block.Apart<DecodedInsn>(insns[..count]), offset, blocks.Epoch);
