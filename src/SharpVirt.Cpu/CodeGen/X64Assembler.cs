@@ -217,6 +217,31 @@ public sealed unsafe class X64Assembler(byte* start, int capacity)
         ModRmReg(signed ? 5 : 4, (int)src);
     }
 
+    /// <summary>RDX:RAX (EDX:EAX) = RAX (EAX) sign-extended: CQO (CDQ), before a signed division.</summary>
+    public void SignExtendIntoRdx(bool w = true)
+    {
+        Rex(w, 0, 0);
+        Byte(0x99);
+    }
+
+    /// <summary>RAX = RDX:RAX / src, RDX = the remainder: IDIV or DIV (EDX:EAX by the low half for !w).</summary>
+    public void Divide(Reg src, bool signed, bool w = true)
+    {
+        Rex(w, 0, (int)src);
+        Byte(0xF7);
+        ModRmReg(signed ? 7 : 6, (int)src);
+    }
+
+    /// <summary>dst = LZCNT (0xBD), TZCNT (0xBC) or POPCNT (0xB8) of src: the F3-prefixed bit counts.</summary>
+    public void BitCount(int opcode, Reg dst, Reg src, bool w = true)
+    {
+        Byte(0xF3);
+        Rex(w, (int)dst, (int)src);
+        Byte(0x0F);
+        Byte(opcode);
+        ModRmReg((int)dst, (int)src);
+    }
+
     public void Not(Reg dst)
     {
         Rex(true, 0, (int)dst);

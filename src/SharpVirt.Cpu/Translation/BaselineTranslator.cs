@@ -1,5 +1,6 @@
 using SharpVirt.Cpu.CodeGen;
 using SharpVirt.Cpu.Decoders;
+using System.Runtime.Intrinsics.X86;
 using SharpVirt.Cpu.Mmu;
 
 namespace SharpVirt.Cpu.Translation;
@@ -24,10 +25,12 @@ public static unsafe class BaselineTranslator
 
     private const Reg X = Reg.Rdi, Frame = Reg.Rsi, Pc = Reg.R8;
 
-    /// <summary>What <see cref="BlockTranslator"/> takes, less the A extension and CSRs, divisions, MULHSU, the counting ops, ORC.B and F/D loads and stores.</summary>
+    /// <summary>What <see cref="BlockTranslator"/> takes, less the A extension and CSRs, MULHSU, F/D loads and stores, and the bit counts the host CPU lacks.</summary>
     public static bool Supports(in DecodedInsn d) => BlockTranslator.CanTranslate(d) && !BlockTranslator.CallsHart(d.Op)
-        && d.Op is not (Op.Mulhsu or (>= Op.Div and <= Op.Remu) or (>= Op.Divw and <= Op.Remuw) or (>= Op.Clz and <= Op.Cpopw) or Op.OrcB
-            or (>= Op.Flw and <= Op.Fsd));
+        && d.Op is not (Op.Mulhsu or (>= Op.Flw and <= Op.Fsd))
+        && (d.Op is not (Op.Clz or Op.Clzw) || Lzcnt.X64.IsSupported)
+        && (d.Op is not (Op.Ctz or Op.Ctzw) || Bmi1.X64.IsSupported)
+        && (d.Op is not (Op.Cpop or Op.Cpopw) || Popcnt.X64.IsSupported);
 
     /// <summary>How many instructions from the start of <paramref name="insns"/> the translator takes.</summary>
     public static int Prefix(ReadOnlySpan<DecodedInsn> insns)
@@ -149,6 +152,9 @@ public static unsafe class BaselineTranslator
             case Op.Fence:
                 a.Fence();
                 return;
+            case >= Op.Div and <= Op.Remu or >= Op.Divw and <= Op.Remuw:
+                Divide(a, d, k, off);
+                return;
         }
         if (d.Rd == 0)
             return; // everything else only writes rd: x0 makes it a no-op
@@ -220,6 +226,10 @@ public static unsafe class BaselineTranslator
             case Op.Rori: Get(a, A, d.Rs1); a.Shift(ShiftOp.Ror, A, imm & 63); break;
             case Op.Roriw: Get(a, A, d.Rs1); a.Shift(ShiftOp.Ror, A, imm & 31, w: false); a.Extend(A, A, 4, signed: true); break;
             case Op.Rev8: Get(a, A, d.Rs1); a.Bswap(A); break;
+            case Op.Clz or Op.Clzw: Get(a, C, d.Rs1); a.BitCount(0xBD, A, C, w: d.Op == Op.Clz); break;
+            case Op.Ctz or Op.Ctzw: Get(a, C, d.Rs1); a.BitCount(0xBC, A, C, w: d.Op == Op.Ctz); break;
+            case Op.Cpop or Op.Cpopw: Get(a, C, d.Rs1); a.BitCount(0xB8, A, C, w: d.Op == Op.Cpop); break;
+            case Op.OrcB: OrCombineBytes(a, d); break;
 
             case Op.Bset: Get(a, A, d.Rs1); Get(a, C, d.Rs2); a.BitOp(5, A, C); break;
             case Op.Bclr: Get(a, A, d.Rs1); Get(a, C, d.Rs2); a.BitOp(6, A, C); break;
@@ -262,6 +272,52 @@ public static unsafe class BaselineTranslator
         Stop(a, off, k);
         a.Bind(hit);
         a.OpMem(AluOp.Add, A, C, 8); // + Addend
+    }
+
+    /// <summary>
+    /// DIV, REM and their unsigned and W forms. A divisor of 0 or -1 (in the operation's width) stops for the
+    /// interpreter: RISC-V defines a result for them (M extension, table 13.1) where x86 raises #DE.
+    /// </summary>
+    private static void Divide(X64Assembler a, in DecodedInsn d, int k, long off)
+    {
+        const Reg A = Reg.Rax, C = Reg.Rcx, D = Reg.Rdx;
+        bool w = d.Op is >= Op.Div and <= Op.Remu;
+        bool signed = d.Op is Op.Div or Op.Rem or Op.Divw or Op.Remw;
+        bool remainder = d.Op is Op.Rem or Op.Remu or Op.Remw or Op.Remuw;
+        Get(a, C, d.Rs2);
+        a.Lea(D, C, 1);
+        a.Op(AluOp.Cmp, D, 1, w);
+        int divisible = a.JumpIf(Cond.A);
+        Stop(a, off, k);
+        a.Bind(divisible);
+        Get(a, A, d.Rs1);
+        if (signed)
+            a.SignExtendIntoRdx(w);
+        else
+            a.Op(AluOp.Xor, D, D, w: false);
+        a.Divide(C, signed, w);
+        var result = remainder ? D : A;
+        if (!w)
+            a.Extend(result, result, 4, signed: true);
+        Put(a, d.Rd, result);
+    }
+
+    /// <summary>ORC.B: each byte 0xff if nonzero, else 0 (rax), by the carry of (byte &amp; 0x7f) + 0x7f.</summary>
+    private static void OrCombineBytes(X64Assembler a, in DecodedInsn d)
+    {
+        const Reg A = Reg.Rax, C = Reg.Rcx, D = Reg.Rdx;
+        Get(a, A, d.Rs1);
+        a.MovImm(C, 0x7f7f_7f7f_7f7f_7f7f);
+        a.Mov(D, A);
+        a.Op(AluOp.And, D, C);
+        a.Op(AluOp.Add, D, C);
+        a.Op(AluOp.Or, D, A);          // bit 7 of each byte: the byte is nonzero
+        a.Not(C);                      // 0x8080...
+        a.Op(AluOp.And, D, C);
+        a.Shift(ShiftOp.Shr, D, 7);    // 1 per nonzero byte
+        a.Mov(A, D);
+        a.Shift(ShiftOp.Shl, A, 8);
+        a.Op(AluOp.Sub, A, D);         // times 255: 0xff per nonzero byte
     }
 
     /// <summary>rax = rs1 op rcx = rs2.</summary>

@@ -43,6 +43,7 @@ public sealed class JitDifferentialTests : IDisposable
         (d, s, i) => E.Bseti(d, s, i & 63), (d, s, i) => E.Clz(d, s), (d, s, i) => E.Ctzw(d, s), (d, s, i) => E.Cpop(d, s),
         (d, s, i) => E.SextB(d, s), (d, s, i) => E.SextH(d, s), (d, s, i) => E.ZextH(d, s), (d, s, i) => E.OrcB(d, s),
         (d, s, i) => E.Rev8(d, s), (d, s, i) => E.Lui(d, i & 0xfffff), (d, s, i) => E.Auipc(d, i & 0xfffff),
+        (d, s, i) => E.Clzw(d, s), (d, s, i) => E.Ctz(d, s), (d, s, i) => E.Cpopw(d, s),
     ];
 
     /// <summary>A loop of random instructions; x8 points at data, x9 at a hole, x31 counts the iterations.</summary>
@@ -100,7 +101,18 @@ public sealed class JitDifferentialTests : IDisposable
                 a.Label(l);
             }
             else if (k < 96)
-                a.Csrr(rd, C.Instret);
+            {
+                // A counter (left to the interpreter), a compiled CSR, an atomic at x8 or a fence.
+                switch (r.Next(6))
+                {
+                    case 0: a.Csrr(rd, C.Instret); break;
+                    case 1: a.Csrrw(rd, C.Sscratch, rs1); break;
+                    case 2: a.Word(E.AmoaddD(rd, rs2, 8)); break;
+                    case 3: a.Word(E.AmoswapW(rd, rs2, 8)); break;
+                    case 4: a.Word(E.LrD(rd, 8)).Word(E.ScD(r.Next(10, 31), rs2, 8)); break;
+                    default: a.Fence(); break;
+                }
+            }
             else if (k < 98)
                 a.Jal(rd, $"j{labels}").Word(E.Addi(rd, 0, 1)).Label($"j{labels++}");
             else
