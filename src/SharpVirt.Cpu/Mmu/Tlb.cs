@@ -245,9 +245,37 @@ public sealed unsafe class Tlb : IDisposable
     /// <summary>Counts flushes: what was cached by virtual address under one generation holds until the next.</summary>
     public long Generation { get; private set; }
 
-    public void FlushAll()
+    /// <summary>
+    /// The 4 KiB pages (hashed) that code was cached for by virtual address in this generation (see
+    /// <see cref="NoteCodePage"/>). A flush of one address elsewhere keeps the generation: Linux flushes the
+    /// address of every page fault it handles, and each new generation empties the jump cache.
+    /// </summary>
+    private readonly ulong[] codePages = new ulong[CodePageBits / 64];
+    private const int CodePageBits = 4096;
+
+    /// <summary>Something was cached under <see cref="Generation"/> for code at <paramref name="va"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void NoteCodePage(ulong va)
+    {
+        int bit = (int)((va >> 12) & (CodePageBits - 1));
+        codePages[bit >> 6] |= 1UL << bit;
+    }
+
+    private bool MayHoldCode(ulong va)
+    {
+        int bit = (int)((va >> 12) & (CodePageBits - 1));
+        return (codePages[bit >> 6] & (1UL << bit)) != 0;
+    }
+
+    private void NewGeneration()
     {
         Generation++;
+        Array.Clear(codePages);
+    }
+
+    public void FlushAll()
+    {
+        NewGeneration();
         Sweep(new All());
         if (anySuperpage)
         {
@@ -264,10 +292,11 @@ public sealed unsafe class Tlb : IDisposable
     /// </summary>
     public void Flush(ulong? va, ushort? asid)
     {
-        Generation++;
         int n = AllEntries;
         if (va is ulong v)
         {
+            if (MayHoldCode(v) || MayBeInSuperpage(v))
+                NewGeneration();
             ulong page = v & ~0xfffUL;
             int index = (int)((v >> 12) & Mask);
             for (int slot = index; slot < MainEntries; slot += Entries)
@@ -280,6 +309,7 @@ public sealed unsafe class Tlb : IDisposable
                 Sweep(new InSuperpage(v, asid));
             return;
         }
+        NewGeneration();
         Sweep(new OfAsid(asid));
     }
 
@@ -309,7 +339,7 @@ public sealed unsafe class Tlb : IDisposable
     /// <summary>Drops every entry of one translation context.</summary>
     public void FlushContext(int context)
     {
-        Generation++;
+        NewGeneration();
         for (int k = 0; k < Kinds; k++)
         {
             TlbEntry* t = Table(context, (AccessType)k);

@@ -103,6 +103,7 @@ public sealed unsafe partial class Hart
         // Compiled and baseline code change neither the translation nor the mode (they leave before
         // SFENCE.VMA, CSRs and traps), so this key holds for the whole chain.
         long key = JumpCache.KeyOf(tlb.Generation, fetchContext);
+        tlb.NoteCodePage(pc);
         var entry = function != null
             ? jumps.Store(pc, key, block, function, epoch, writes)
             : jumps.StoreNative(pc, key, block, epoch, writes, bindings, NativeRuns(block));
@@ -199,6 +200,7 @@ public sealed unsafe partial class Hart
             successor = FindSuccessor(block, block.Host + (nint)(next - pc));
         if (successor == null || !successor.IsCurrent(epoch))
             return null;
+        tlb.NoteCodePage(next); // the entry holds under this generation only if a flush of its page ends it
         if (Volatile.Read(ref successor.Function) is { } function)
             return jumps.Store(next, key, successor, function, epoch, writes);
         return RunsNative(successor) ? jumps.StoreNative(next, key, successor, epoch, writes, bindings, NativeRuns(successor)) : null;

@@ -41,7 +41,8 @@ public sealed class JumpCacheTests : IDisposable
     /// Maps <see cref="Function"/> to P1 (returning 1) and runs <paramref name="program"/> in S-mode, given what
     /// appends the code that remaps it to P2 (returning 100) with SFENCE.VMA; checks that s1 got ten of each.
     /// </summary>
-    private void RunWithRemap(bool baseline, Func<Func<Asm, Asm>, Asm> program)
+    /// <param name="byAddress">SFENCE.VMA of the remapped page only (as Linux flushes one page) instead of all.</param>
+    private void RunWithRemap(bool baseline, Func<Func<Asm, Asm>, Asm> program, bool byAddress = false)
     {
         Engine(baseline);
         var pt = Paging();
@@ -49,7 +50,9 @@ public sealed class JumpCacheTests : IDisposable
         b.Load(P1, new Asm().Li(10, 1).Ret().Assemble());
         b.Load(P2, new Asm().Li(10, 100).Ret().Assemble());
         ulong newPte = ((P2 >> 12) << 10) | V | R | X | A | D;
-        b.Load(program(a => a.Li(6, (long)leaf).Li(7, (long)newPte).Sd(7, 6, 0).SfenceVma()));
+        b.Load(program(a => byAddress
+            ? a.Li(6, (long)leaf).Li(7, (long)newPte).Sd(7, 6, 0).Li(8, (long)Function + 0x10).SfenceVma(8, 0)
+            : a.Li(6, (long)leaf).Li(7, (long)newPte).Sd(7, 6, 0).SfenceVma()));
         b.Poke(C.Satp, pt.Satp());
         b.Enter(PrivilegeMode.Supervisor, HartBench.Code);
         b.RunToHalt();
@@ -75,6 +78,13 @@ public sealed class JumpCacheTests : IDisposable
     [InlineData(true)]
     public void ARemappedPageRunsItsNewCodeAfterSfenceVma(bool baseline)
         => RunWithRemap(baseline, remap => CallTenTimes(remap(CallTenTimes(new Asm(), "first")), "second").Ecall());
+
+    /// <summary>The same with a flush of the page's address only, which ends the jump cache's entries only when code ran from that page.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ARemappedPageRunsItsNewCodeAfterAnSfenceVmaOfItsAddress(bool baseline)
+        => RunWithRemap(baseline, remap => CallTenTimes(remap(CallTenTimes(new Asm(), "first")), "second").Ecall(), byAddress: true);
 
     /// <summary>
     /// The same, with one calling block throughout: the remap comes in the middle of the loop, so the jump
