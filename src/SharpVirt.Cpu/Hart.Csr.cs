@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using SharpVirt.Cpu.Csr;
+using SharpVirt.Cpu.Decoders;
 using SharpVirt.Cpu.Mmu;
 using SharpVirt.Cpu.Traps;
 
@@ -258,17 +259,15 @@ public sealed partial class Hart
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int CsrForCompiledCode(uint raw, ulong src)
     {
-        int csr = (int)(raw >> 20);
-        int kind = (int)(raw >> 12) & 3; // 1 CSRRW, 2 CSRRS, 3 CSRRC (and the immediate forms)
-        bool writes = kind == 1 || ((raw >> 15) & 31) != 0;
-        ulong old = 0, before = mstatus;
-        if (((kind != 1 || ((raw >> 7) & 31) != 0) && !TryReadCsr(csr, out old))
-            || (writes && !TryWriteCsr(csr, kind == 1 ? src : kind == 2 ? RmwBase(csr, old) | src : RmwBase(csr, old) & ~src)))
+        int csr = (int)(raw >> 20), rd = (int)(raw >> 7) & 31, rs1 = (int)(raw >> 15) & 31;
+        var kind = (Op)((int)Op.Csrrw + ((int)(raw >> 12) & 3) - 1); // funct3 1, 2, 3 (and 5, 6, 7 for the immediate forms)
+        bool writes = kind == Op.Csrrw || rs1 != 0;
+        ulong before = mstatus;
+        if (!AccessCsr(kind, csr, rd, rs1, src, out loaded))
         {
             Fault(ExceptionCause.IllegalInstruction, raw);
             return 0;
         }
-        loaded = old;
         if (!writes || csr is >= CsrAddress.Sscratch and <= CsrAddress.Stval)
             return 1;
         const ulong enables = Mstatus.SIE | Mstatus.MIE;

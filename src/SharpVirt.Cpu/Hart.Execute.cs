@@ -415,30 +415,26 @@ public sealed unsafe partial class Hart
     /// <summary>CSRRW/S/C and the immediate forms (Zicsr): which side effects happen depends on rd and rs1 (9.1).</summary>
     private bool ExecuteCsr(in DecodedInsn d)
     {
-        int csr = (int)d.Imm;
         bool immediate = d.Op >= Op.Csrrwi;
-        ulong src = immediate ? d.Rs1 : x[d.Rs1];
-        Op kind = immediate ? d.Op - 3 : d.Op;
-        if (kind == Op.Csrrw)
-        {
-            ulong old = 0;
-            if (d.Rd != 0 && !TryReadCsr(csr, out old))
-                return false;
-            if (!TryWriteCsr(csr, src))
-                return false;
-            x[d.Rd] = old;
-            return true;
-        }
-        if (!TryReadCsr(csr, out ulong value))
+        if (!AccessCsr(immediate ? d.Op - 3 : d.Op, (int)d.Imm, d.Rd, d.Rs1, immediate ? d.Rs1 : x[d.Rs1], out ulong old))
             return false;
-        if (d.Rs1 != 0)
-        {
-            ulong b = RmwBase(csr, value);
-            ulong updated = kind == Op.Csrrs ? b | src : b & ~src;
-            if (!TryWriteCsr(csr, updated))
-                return false;
-        }
-        x[d.Rd] = value;
+        x[d.Rd] = old;
         return true;
+    }
+
+    /// <summary>
+    /// CSRRW, CSRRS or CSRRC (<paramref name="kind"/>) of <paramref name="csr"/> with <paramref name="src"/> (rs1's
+    /// value or the immediate); <paramref name="rd"/> and <paramref name="rs1"/> are the fields, which decide the
+    /// side effects (9.1): CSRRW reads only for a nonzero rd, CSRRS/C write only for a nonzero rs1. False means
+    /// illegal instruction.
+    /// </summary>
+    private bool AccessCsr(Op kind, int csr, int rd, int rs1, ulong src, out ulong old)
+    {
+        old = 0;
+        if ((kind != Op.Csrrw || rd != 0) && !TryReadCsr(csr, out old))
+            return false;
+        if (kind == Op.Csrrw)
+            return TryWriteCsr(csr, src);
+        return rs1 == 0 || TryWriteCsr(csr, kind == Op.Csrrs ? RmwBase(csr, old) | src : RmwBase(csr, old) & ~src);
     }
 }

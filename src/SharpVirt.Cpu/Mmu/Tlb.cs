@@ -255,17 +255,11 @@ public sealed unsafe class Tlb : IDisposable
 
     /// <summary>Something was cached under <see cref="Generation"/> for code at <paramref name="va"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void NoteCodePage(ulong va)
-    {
-        int bit = (int)((va >> 12) & (CodePageBits - 1));
-        codePages[bit >> 6] |= 1UL << bit;
-    }
+    public void NoteCodePage(ulong va) => codePages[CodePageBit(va) >> 6] |= 1UL << CodePageBit(va);
 
-    private bool MayHoldCode(ulong va)
-    {
-        int bit = (int)((va >> 12) & (CodePageBits - 1));
-        return (codePages[bit >> 6] & (1UL << bit)) != 0;
-    }
+    private bool MayHoldCode(ulong va) => (codePages[CodePageBit(va) >> 6] & (1UL << CodePageBit(va))) != 0;
+
+    private static int CodePageBit(ulong va) => (int)((va >> 12) & (CodePageBits - 1));
 
     private void NewGeneration()
     {

@@ -47,10 +47,10 @@ public static unsafe class BlockTranslator
     /// Whether the translator handles <paramref name="d"/>; anything else ends a block (the interpreter runs it).
     /// PAUSE stays with the interpreter, which leaves to the VMM on it (see <see cref="ExitReason.Pause"/>).
     /// </summary>
-    public static bool CanTranslate(in DecodedInsn d) => d.Op is >= Op.Lui and <= Op.Fence or >= Op.Mul and <= Op.Remuw
-        or >= Op.LrW and <= Op.Bseti or >= Op.Flw and <= Op.Fsd
-        && d.Raw != Hart.PauseEncoding
-        || IsCsr(d.Op) && Hart.CompiledCsr((int)d.Imm);
+    public static bool CanTranslate(in DecodedInsn d)
+        => (d.Op is >= Op.Lui and <= Op.Fence or >= Op.Mul and <= Op.Remuw or >= Op.LrW and <= Op.Bseti or >= Op.Flw and <= Op.Fsd
+                && d.Raw != Hart.PauseEncoding)
+            || (IsCsr(d.Op) && Hart.CompiledCsr((int)d.Imm));
 
     /// <summary>
     /// LR, SC, the AMOs and CSR instructions: compiled code calls the hart for them (its AtomicForCompiledCode
@@ -706,29 +706,17 @@ public static unsafe class BlockTranslator
         /// <summary>An instruction of the A extension, through the hart (a fault leaves at this instruction).</summary>
         private void Atomic(in DecodedInsn d, int k, long off)
         {
-            var faulted = il.DefineLabel();
             il.Emit(OpCodes.Ldarg_0);
             Load(d.Rs1);
             Load(d.Rs2);
             il.Emit(OpCodes.Ldc_I4, (int)d.Op);
             il.Emit(OpCodes.Call, AtomicSlow);
-            il.Emit(OpCodes.Brfalse, faulted);
-            il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Ldfld, Loaded);
-            Store(d.Rd);
-            cold.Add(() =>
-            {
-                il.MarkLabel(faulted);
-                FaultAt(k, off);
-            });
+            AfterHartCall(d, k, off, mayLeave: false);
         }
 
         /// <summary>A CSR instruction, through the hart; it leaves after the instruction when the hart says so.</summary>
         private void Csr(in DecodedInsn d, int k, long off)
         {
-            var faulted = il.DefineLabel();
-            var leave = il.DefineLabel();
-            var status = il.DeclareLocal(typeof(int));
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldc_I4, (int)d.Raw);
             if (d.Op >= Op.Csrrwi)
@@ -736,22 +724,45 @@ public static unsafe class BlockTranslator
             else
                 Load(d.Rs1);
             il.Emit(OpCodes.Call, CsrSlow);
-            il.Emit(OpCodes.Dup);
-            il.Emit(OpCodes.Stloc, status);
+            AfterHartCall(d, k, off, mayLeave: true);
+        }
+
+        /// <summary>
+        /// After a call to the hart for instruction <paramref name="k"/>, whose result is on the stack: 0 (false)
+        /// leaves with its fault; else rd gets what the hart loaded and, if <paramref name="mayLeave"/>, a result
+        /// other than 1 leaves after the instruction.
+        /// </summary>
+        private void AfterHartCall(in DecodedInsn d, int k, long off, bool mayLeave)
+        {
+            var faulted = il.DefineLabel();
+            var leave = il.DefineLabel();
+            LocalBuilder? status = null;
+            if (mayLeave)
+            {
+                status = il.DeclareLocal(typeof(int));
+                il.Emit(OpCodes.Dup);
+                il.Emit(OpCodes.Stloc, status);
+            }
             il.Emit(OpCodes.Brfalse, faulted);
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldfld, Loaded);
             Store(d.Rd);
-            il.Emit(OpCodes.Ldloc, status);
-            il.Emit(OpCodes.Ldc_I4_1);
-            il.Emit(OpCodes.Bne_Un, leave);
+            if (status != null)
+            {
+                il.Emit(OpCodes.Ldloc, status);
+                il.Emit(OpCodes.Ldc_I4_1);
+                il.Emit(OpCodes.Bne_Un, leave);
+            }
             long next = off + d.Length;
             cold.Add(() =>
             {
                 il.MarkLabel(faulted);
                 FaultAt(k, off);
-                il.MarkLabel(leave);
-                SetExit(next, k + 1);
+                if (mayLeave)
+                {
+                    il.MarkLabel(leave);
+                    SetExit(next, k + 1);
+                }
             });
         }
 
