@@ -22,7 +22,8 @@ public struct TlbEntry
 /// </summary>
 public sealed unsafe class Tlb : IDisposable
 {
-    public const int Bits = 9, Entries = 1 << Bits, Mask = Entries - 1;
+    /// <summary>2,048 entries reach 8 MiB, so pages a multiple of 2 MiB apart do not collide (see TlbVictimTests).</summary>
+    public const int Bits = 11, Entries = 1 << Bits, Mask = Entries - 1;
     public const int Contexts = 4, Kinds = 3;
     public const int ContextUser = 0, ContextSupervisor = 1, ContextSupervisorSum = 2, ContextMachine = 3;
     public const ulong Invalid = 1; // never a page-aligned tag

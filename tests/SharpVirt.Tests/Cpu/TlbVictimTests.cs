@@ -45,6 +45,19 @@ public unsafe class TlbVictimTests : IDisposable
     }
 
     [Fact]
+    public void PagesTwoMebibytesApartKeepTheirOwnSlots()
+    {
+        // A process's stack and a buffer it scans can lie a multiple of 2 MiB apart (mmap and stack
+        // randomization work in pages); in a 512-entry table they took turns in one slot.
+        const ulong Far = A + 0x20_0000;
+        tlb.Fill(Tlb.ContextUser, AccessType.Load, A, host, global: false, asid: 1);
+        tlb.Fill(Tlb.ContextUser, AccessType.Load, Far, host + 0x1000, global: false, asid: 1);
+        var table = tlb.Table(Tlb.ContextUser, AccessType.Load);
+        Assert.Equal(A, table[(A >> 12) & Tlb.Mask].Tag);
+        Assert.Equal(Far, table[(Far >> 12) & Tlb.Mask].Tag);
+    }
+
+    [Fact]
     public void FlushesReachTheVictims()
     {
         FillAll(AccessType.Load);
