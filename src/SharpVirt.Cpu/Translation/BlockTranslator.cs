@@ -96,6 +96,8 @@ public static unsafe class BlockTranslator
         /// registers, RyuJIT keeps most of them in stack slots, hot loops included.
         /// </summary>
         private bool writeThrough;
+        /// <summary>Whether the instruction being emitted skips its write-through (see <see cref="OverwrittenBeforeLeaving"/>).</summary>
+        private bool deadWriteThrough;
         /// <summary>The label of each segment's first instruction, by its offset from the region's PC.</summary>
         private readonly Dictionary<long, Label> heads = [];
         /// <summary>The heads that follow a call in the region (where its callee's return leads), at most <see cref="MaxReturnSites"/>.</summary>
@@ -183,6 +185,7 @@ public static unsafe class BlockTranslator
                 long offset = segment.Offset;
                 for (int k = 0; k < insns.Length; k++)
                 {
+                    deadWriteThrough = writeThrough && OverwrittenBeforeLeaving(insns, k);
                     EmitInstruction(insns[k], k, offset, last: k == insns.Length - 1);
                     offset += insns[k].Length;
                 }
@@ -254,6 +257,28 @@ public static unsafe class BlockTranslator
         private static bool Writes(in DecodedInsn d) => d.Op is not (Op.Sb or Op.Sh or Op.Sw or Op.Sd or Op.Fence
             or Op.Beq or Op.Bne or Op.Blt or Op.Bge or Op.Bltu or Op.Bgeu);
 
+        /// <summary>
+        /// Whether a later instruction of the segment writes the destination of instruction <paramref name="k"/>
+        /// before anything that can leave the method (an access, branch, jump or hart call): the hart never
+        /// sees k's value then, so its write-through is dead. k itself must not leave after writing (a load
+        /// leaves only before). Linux and gzip compute addresses in a few steps into one register.
+        /// </summary>
+        private static bool OverwrittenBeforeLeaving(DecodedInsn[] insns, int k)
+        {
+            if (!StaysInside(insns[k].Op) && insns[k].Op is not (>= Op.Lb and <= Op.Lwu))
+                return false;
+            for (int j = k + 1; j < insns.Length && StaysInside(insns[j].Op); j++)
+            {
+                if (insns[j].Rd == insns[k].Rd)
+                    return true;
+            }
+            return false;
+        }
+
+        /// <summary>Integer computations, which write a register and never leave the method.</summary>
+        private static bool StaysInside(Op op)
+            => op is Op.Lui or Op.Auipc or >= Op.Addi and <= Op.Sraw or >= Op.Mul and <= Op.Remuw or >= Op.AddUw and <= Op.Bseti;
+
         private void Use(int r)
         {
             if (r != 0 && reg[r] is null)
@@ -303,7 +328,7 @@ public static unsafe class BlockTranslator
             else
             {
                 il.Emit(OpCodes.Stloc, reg[rd]!);
-                if (writeThrough)
+                if (writeThrough && !deadWriteThrough)
                     StoreToHart(rd);
             }
         }

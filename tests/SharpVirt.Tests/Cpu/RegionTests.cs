@@ -304,4 +304,34 @@ public class RegionTests
         Assert.Equal(HartBench.Code + 28, b.Hart.Pc);
         Assert.Equal(3697UL, b.X(6));
     }
+
+    /// <summary>
+    /// A region using more than <see cref="BlockTranslator.WriteThroughAbove"/> registers writes each through to
+    /// the hart, except a value that an ALU instruction replaces before anything can leave. A load that faults
+    /// does not count as replacing it: the hart must hold the value from before the load.
+    /// </summary>
+    [Fact]
+    public void AFaultSeesTheLastValueWrittenInAWriteThroughRegion()
+    {
+        using var b = new HartBench(jit: true);
+        var insns = new List<uint>();
+        for (int r = 14; r < 14 + BlockTranslator.WriteThroughAbove; r++)
+            insns.Add(E.Addi(r, 0, r));
+        // x12 = 1, then 6 (the first store is dead), then a load into x12 from the hole.
+        insns.AddRange([E.Addi(12, 0, 1), E.Addi(12, 12, 5), E.Ld(12, 9, 0), E.Ecall()]);
+        var segment = new Segment(0, insns.Select(w => Decoder.Decode(w)).ToArray()[..^1]);
+        var function = BlockTranslator.Bind(BlockTranslator.Emit([segment], HartBench.Code), b.Hart);
+        var x = new ulong[32];
+        x[9] = HartBench.Hole;
+        x[12] = 99;
+        unsafe
+        {
+            fixed (ulong* p = x)
+                Assert.Equal(BlockTranslator.WriteThroughAbove + 2, function(p, HartBench.Code, 10_000, 0));
+        }
+        Assert.Equal(6UL, x[12]);
+        Assert.Equal(23UL, x[23]);
+        Assert.Equal(HartBench.Code + (ulong)(4 * (BlockTranslator.WriteThroughAbove + 2)), b.Mepc);
+        Assert.Equal(HartBench.Hole, b.Mtval);
+    }
 }
