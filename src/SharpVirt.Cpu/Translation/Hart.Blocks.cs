@@ -101,7 +101,8 @@ public sealed unsafe partial class Hart
             return -1;
         }
         // Compiled and baseline code change neither the translation nor the mode (they leave before
-        // SFENCE.VMA, CSRs and traps), so this key holds for the whole chain.
+        // SFENCE.VMA, traps and the CSRs they do not take, and after an sstatus write beyond SIE/MIE), so
+        // this key holds for the whole chain.
         long key = JumpCache.KeyOf(tlb.Generation, fetchContext);
         tlb.NoteCodePage(pc);
         var entry = function != null
