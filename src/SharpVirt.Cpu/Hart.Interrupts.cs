@@ -15,7 +15,7 @@ public sealed partial class Hart
     /// <summary>The S-mode timer deadline set through the SBI TIME extension (raises STIP, like stimecmp).</summary>
     private ulong sbiTimer = ulong.MaxValue;
     private ulong mtimecmp = ulong.MaxValue;
-    private readonly ManualResetEventSlim wake = new(false, spinCount: 0); // never spin: vCPUs may outnumber cores
+    private readonly WakeSignal wake = new(); // never spin: vCPUs may outnumber cores
 
     /// <summary>The current mip: software bits, platform lines and timer comparisons.</summary>
     public ulong Mip => (ulong)(Volatile.Read(ref mipSoftware) | Volatile.Read(ref mipHardware));
@@ -176,8 +176,6 @@ public sealed partial class Hart
             deadline = Volatile.Read(ref mtimecmp);
         if ((mie & Interrupt.STIP) != 0)
             deadline = Math.Min(deadline, StimecmpActive ? stimecmp : Volatile.Read(ref sbiTimer));
-        // Waits are whole milliseconds, so round up: waking just before the deadline would only make the
-        // guest find nothing pending and wait again.
         ulong end = timebase.Now + (ulong)Math.Max(0, limit.Ticks);
         while (true)
         {
@@ -185,7 +183,7 @@ public sealed partial class Hart
             TimeSpan wait = timebase.Until(stop);
             if (wait <= TimeSpan.Zero)
                 return;
-            if (wake.Wait((int)Math.Min(int.MaxValue, Math.Ceiling(wait.TotalMilliseconds))))
+            if (wake.Wait(wait))
                 return;
         }
     }

@@ -238,6 +238,26 @@ public sealed class InterruptTests : IDisposable
     }
 
     [Fact]
+    public void WaitForInterruptEndsAtATimerDeadlineUnderAMillisecondAway()
+    {
+        // Waits used to count whole milliseconds, so a timer 150 us away woke the hart after 1 ms or more.
+        // The best of a few waits is robust to a loaded host: one prompt wake-up is enough.
+        b.Poke(C.Mie, Interrupt.MTIP);
+        TimeSpan best = TimeSpan.MaxValue;
+        for (int i = 0; i < 20; i++)
+        {
+            b.Hart.Mtimecmp = b.Time.Now + Timebase.Frequency / 1_000_000 * 150;
+            var sw = Stopwatch.StartNew();
+            b.Hart.WaitForInterrupt(TimeSpan.FromSeconds(5));
+            sw.Stop();
+            Assert.True(b.Hart.InterruptWaiting);
+            if (sw.Elapsed < best)
+                best = sw.Elapsed;
+        }
+        Assert.True(best < TimeSpan.FromMicroseconds(900), $"best wait {best.TotalMicroseconds:0} us");
+    }
+
+    [Fact]
     public void MachineTimer()
     {
         b.Hart.Mtimecmp = b.Time.Now + Timebase.Frequency * 3600;

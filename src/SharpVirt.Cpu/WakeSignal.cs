@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+
+namespace SharpVirt.Cpu;
+
+/// <summary>
+/// What a hart in WFI sleeps on: a manual-reset signal whose wait ends at the guest timer's deadline
+/// to the microsecond. .NET's waits count whole milliseconds, so each timer interrupt came up to a
+/// millisecond late. On Linux it is a futex word, and a set costs one atomic exchange unless the
+/// hart is asleep; elsewhere it falls back to <see cref="ManualResetEventSlim"/>.
+/// </summary>
+internal sealed unsafe partial class WakeSignal
+{
+    private const int Clear = 0, Signaled = 1, Sleeping = 2;
+    private const int FutexWaitPrivate = 128, FutexWakePrivate = 129;
+
+    private static readonly long SysFutex = RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 when OperatingSystem.IsLinux() => 202,
+        Architecture.Arm64 when OperatingSystem.IsLinux() => 98,
+        _ => -1,
+    };
+
+    // Pinned: the kernel keys a futex by its address, which must not move while a thread sleeps on it.
+    private readonly int[] word = GC.AllocateArray<int>(1, pinned: true);
+    private readonly ManualResetEventSlim? fallback = SysFutex < 0 ? new(false, spinCount: 0) : null;
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall(long number, int* address, int op, int value, long* timeout);
+
+    public void Reset()
+    {
+        if (fallback != null)
+            fallback.Reset();
+        else
+            Volatile.Write(ref word[0], Clear);
+    }
+
+    /// <summary>Signals the hart; wakes it if it sleeps. Callable from any thread.</summary>
+    public void Set()
+    {
+        if (fallback != null)
+            fallback.Set();
+        else if (Interlocked.Exchange(ref word[0], Signaled) == Sleeping)
+        {
+            fixed (int* w = word)
+                Syscall(SysFutex, w, FutexWakePrivate, 1, null);
+        }
+    }
+
+    /// <summary>Sleeps until <see cref="Set"/> or for <paramref name="limit"/>; true if signaled.
+    /// May return false early (a signal to the thread); callers recompute their deadline and wait again.</summary>
+    public bool Wait(TimeSpan limit)
+    {
+        if (fallback != null)
+            return fallback.Wait((int)Math.Min(int.MaxValue, Math.Ceiling(limit.TotalMilliseconds)));
+        if (Interlocked.CompareExchange(ref word[0], Sleeping, Clear) == Signaled)
+            return true;
+        long* timeout = stackalloc long[2];
+        timeout[0] = limit.Ticks / TimeSpan.TicksPerSecond;
+        timeout[1] = limit.Ticks % TimeSpan.TicksPerSecond * 100;
+        fixed (int* w = word)
+            Syscall(SysFutex, w, FutexWaitPrivate, Sleeping, timeout); // returns at once if no longer Sleeping
+        return Interlocked.CompareExchange(ref word[0], Clear, Sleeping) == Signaled;
+    }
+}
