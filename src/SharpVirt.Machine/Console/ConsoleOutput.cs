@@ -13,7 +13,7 @@ public sealed class ConsoleOutput : IDisposable
     private readonly object gate = new();
     private int count;
     private bool armed;
-    private const int FlushDelayMs = 20;
+    private const int FlushDelayMs = 2; // a prompt or a typed character's echo shows within a couple of milliseconds
 
     public ConsoleOutput(Stream stream)
     {
