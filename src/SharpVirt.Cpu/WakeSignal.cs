@@ -27,12 +27,13 @@ internal sealed unsafe partial class WakeSignal
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static partial long Syscall(long number, int* address, int op, int value, long* timeout);
 
+    /// <summary>Clears the signal. A waiter resets, then checks for work, then waits, so a set after the reset is not lost.</summary>
     public void Reset()
     {
         if (fallback != null)
             fallback.Reset();
         else
-            Volatile.Write(ref word[0], Clear);
+            Interlocked.Exchange(ref word[0], Clear); // a full fence: the caller's checks after it must not read early
     }
 
     /// <summary>Signals the hart; wakes it if it sleeps. Callable from any thread.</summary>

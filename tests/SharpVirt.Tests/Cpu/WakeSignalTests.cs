@@ -41,4 +41,45 @@ public sealed class WakeSignalTests
         t.Join();
         Assert.True(woke);
     }
+
+    [Fact]
+    public void NoWakeUpIsLostInAPingPong()
+    {
+        // The hart's pattern, 20,000 times: reset, check for work, wait; another thread posts work, then sets.
+        // A lost wake-up leaves the waiter asleep until its timeout (it does when a set does not wake it).
+        var s = new WakeSignal();
+        const int Rounds = 20_000;
+        int posted = 0, taken = 0, late = 0;
+        var waiter = new Thread(() =>
+        {
+            for (int i = 1; i <= Rounds; i++)
+            {
+                while (Volatile.Read(ref posted) < i)
+                {
+                    s.Reset();
+                    if (Volatile.Read(ref posted) >= i)
+                        break;
+                    long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                    s.Wait(TimeSpan.FromSeconds(2));
+                    if (System.Diagnostics.Stopwatch.GetElapsedTime(start) >= TimeSpan.FromSeconds(2))
+                    {
+                        Volatile.Write(ref late, i);
+                        return;
+                    }
+                }
+                Volatile.Write(ref taken, i);
+            }
+        });
+        waiter.Start();
+        for (int i = 1; i <= Rounds && Volatile.Read(ref late) == 0; i++)
+        {
+            Volatile.Write(ref posted, i);
+            s.Set();
+            var spin = new SpinWait();
+            while (Volatile.Read(ref taken) < i && Volatile.Read(ref late) == 0)
+                spin.SpinOnce();
+        }
+        waiter.Join();
+        Assert.True(late == 0, $"round {late} slept to its timeout");
+    }
 }
