@@ -14,8 +14,9 @@ public sealed class ConsoleOutputTests
 
         public override void Write(byte[] buffer, int offset, int count)
         {
-            FirstWrite ??= Clock.Elapsed;
+            var now = Clock.Elapsed;
             base.Write(buffer, offset, count);
+            FirstWrite ??= now; // published after the bytes, which the test then reads from another thread
         }
     }
 
