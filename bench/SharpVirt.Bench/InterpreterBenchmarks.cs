@@ -74,5 +74,7 @@ public class InterpreterBenchmarks
 
     /// <summary>The same block to baseline x86-64 code.</summary>
     [Benchmark]
-    public nint TranslateBlockBaseline() => BaselineTranslator.Compile(block, block.Length, arena);
+    public unsafe nint TranslateBlockBaseline() => BaselineTranslator.Compile(block, block.Length, arena, 0, pageState, 1, 0, out _);
+
+    private readonly unsafe int* pageState = (int*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(4);
 }

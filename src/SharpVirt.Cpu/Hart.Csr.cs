@@ -274,7 +274,7 @@ public sealed partial class Hart
         ulong changed = before ^ mstatus;
         if ((changed & ~enables) == 0 && ((mstatus & changed) == 0 || (Mip & mie) == 0))
             return 1;
-        Volatile.Write(ref kicked, 1);
+        Volatile.Write(ref Kicked, 1);
         return 2;
     }
 

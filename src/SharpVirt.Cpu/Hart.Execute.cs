@@ -38,7 +38,7 @@ public sealed unsafe partial class Hart
                 // Blocks start at block heads: the start of a slice, every jump target, and after a block ends.
                 blockHead = false;
                 // Another thread wants a poll (Run's). Once something ran, so that kicks cannot stall the hart.
-                if (Volatile.Read(ref kicked) != 0 && n > 0)
+                if (Volatile.Read(ref Kicked) != 0 && n > 0)
                     break;
                 ulong traps = TrapCount;
                 int ran = TryRunBlock(pc, budget - n, out run);

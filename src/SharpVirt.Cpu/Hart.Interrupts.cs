@@ -84,10 +84,10 @@ public sealed partial class Hart
         }
     }
 
-    /// <summary>Wakes the hart's thread if it sleeps in WFI, and makes it poll soon if it runs guest code (see <see cref="kicked"/>).</summary>
+    /// <summary>Wakes the hart's thread if it sleeps in WFI, and makes it poll soon if it runs guest code (see <see cref="Kicked"/>).</summary>
     public void Kick()
     {
-        Volatile.Write(ref kicked, 1);
+        Volatile.Write(ref Kicked, 1);
         wake.Set();
     }
 
@@ -96,7 +96,7 @@ public sealed partial class Hart
     /// the dispatcher then leaves guest code at the next block rather than at the end of its
     /// <see cref="Chunk"/>, which in cold code takes tens of microseconds while a shootdown's caller waits.
     /// </summary>
-    private int kicked;
+    private unsafe ref int Kicked => ref nativeFrame->Kicked;
 
     private bool StimecmpActive => (menvcfg & Menvcfg.STCE) != 0;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SharpVirt.Cpu.Csr;
 using SharpVirt.Cpu.Decoders;
@@ -54,7 +55,9 @@ public sealed unsafe partial class Hart : IDisposable
         this.timebase = timebase;
         x = (ulong*)NativeMemory.AllocZeroed(32, sizeof(ulong));
         f = (ulong*)NativeMemory.AllocZeroed(32, sizeof(ulong));
-        nativeFrame = (NativeFrame*)NativeMemory.AllocZeroed(1, (nuint)sizeof(NativeFrame));
+        // Pinned managed memory, not native: another thread may still kick the hart after Dispose.
+        frameStorage = GC.AllocateArray<byte>(sizeof(NativeFrame) + 64, pinned: true);
+        nativeFrame = (NativeFrame*)(((nint)Unsafe.AsPointer(ref frameStorage[0]) + 63) & ~(nint)63);
         // Every slot must hold a real decoding of its Raw tag (a zeroed slot would claim raw 0 decodes to length 0).
         Array.Fill(decodeCache, Decoder.Decode(0));
         evictCodeStores = page => tlb.EvictStoresTo((byte*)page);
@@ -159,7 +162,7 @@ public sealed unsafe partial class Hart : IDisposable
         {
             while (budget > 0)
             {
-                Interlocked.Exchange(ref kicked, 0); // full fence: what kicked the hart is read below
+                Interlocked.Exchange(ref Kicked, 0); // full fence: what kicked the hart is read below
                 if (stopRequested)
                     return ExitReason.Stop;
                 ServiceRemoteRequests();
@@ -196,7 +199,7 @@ public sealed unsafe partial class Hart : IDisposable
     public long PostRemoteFence(RemoteFence fence)
     {
         long ticket = Interlocked.Increment(ref fence == RemoteFence.Tlb ? ref flushRequested : ref fenceIRequested);
-        Volatile.Write(ref kicked, 1); // served at the next block, not the next chunk
+        Volatile.Write(ref Kicked, 1); // served at the next block, not the next chunk
         return ticket;
     }
 
@@ -264,7 +267,6 @@ public sealed unsafe partial class Hart : IDisposable
         memory.CodePageProtected -= evictCodeStores;
         tlb.Dispose();
         arena?.Dispose();
-        NativeMemory.Free(nativeFrame);
         NativeMemory.Free(x);
         NativeMemory.Free(f);
     }

@@ -9,7 +9,7 @@ public enum Reg
 /// <summary>x86-64 condition codes (the low nibble of Jcc, SETcc and CMOVcc).</summary>
 public enum Cond
 {
-    O = 0x0, B = 0x2, AE = 0x3, E = 0x4, NE = 0x5, BE = 0x6, A = 0x7, L = 0xC, GE = 0xD, LE = 0xE, G = 0xF,
+    O = 0x0, B = 0x2, S = 0x8, AE = 0x3, E = 0x4, NE = 0x5, BE = 0x6, A = 0x7, L = 0xC, GE = 0xD, LE = 0xE, G = 0xF,
 }
 
 /// <summary>The two-operand ALU group: the opcode of "op r/m, reg" and the /digit of "op r/m, imm".</summary>
@@ -163,10 +163,10 @@ public sealed unsafe class X64Assembler(byte* start, int capacity)
         ModRmMem((int)dst, baseReg, disp);
     }
 
-    /// <summary>Flags of [base + disp] - src (64 bits).</summary>
-    public void CmpMem(Reg baseReg, int disp, Reg src)
+    /// <summary>Flags of [base + disp] - src.</summary>
+    public void CmpMem(Reg baseReg, int disp, Reg src, bool w = true)
     {
-        Rex(true, (int)src, (int)baseReg);
+        Rex(w, (int)src, (int)baseReg);
         Byte(0x39);
         ModRmMem((int)src, baseReg, disp);
     }
@@ -348,6 +348,37 @@ public sealed unsafe class X64Assembler(byte* start, int capacity)
                 start[fixup - 4 + i] = (byte)(rel >> (8 * i));
     }
 
+    /// <summary>A forward jump, to be bound with <see cref="Bind"/>; returns its fixup.</summary>
+    public int Jump()
+    {
+        Byte(0xE9);
+        Int32(0);
+        return length;
+    }
+
+    /// <summary>jmp [base]: to the address held in memory.</summary>
+    public void JumpIndirect(Reg baseReg)
+    {
+        Rex(false, 0, (int)baseReg);
+        Byte(0xFF);
+        ModRmMem(4, baseReg, 0);
+    }
+
+    /// <summary>[base + disp] -= 1 (32 bits), setting the sign flag.</summary>
+    public void DecrementMem(Reg baseReg, int disp)
+    {
+        Rex(false, 0, (int)baseReg);
+        Byte(0xFF);
+        ModRmMem(1, baseReg, disp);
+    }
+
+    /// <summary>Fills with INT3 up to <paramref name="offset"/> bytes from the start.</summary>
+    public void PadTo(int offset)
+    {
+        while (length < offset)
+            Byte(0xCC);
+    }
+
     /// <summary>eax = imm; ret.</summary>
     public void Return(int value)
     {
@@ -355,4 +386,6 @@ public sealed unsafe class X64Assembler(byte* start, int capacity)
         Int32(value);
         Byte(0xC3);
     }
+
+    public void Ret() => Byte(0xC3);
 }

@@ -12,7 +12,9 @@ namespace SharpVirt.Cpu.Translation;
 /// is <c>int Run(ulong* x, NativeFrame* frame, ulong pc)</c> (System V): it returns the instructions retired
 /// and leaves the next PC in the frame. Loads and stores inline the TLB hit; anything else (a miss, an MMIO
 /// access, a fault) stops the code before that instruction with <see cref="NativeFrame.Stopped"/> set, and the
-/// interpreter runs it, so exceptions stay precise. Instructions it does not take end the code, as do jumps.
+/// interpreter runs it, so exceptions stay precise. Instructions it does not take end the code, as do jumps;
+/// a jump or branch to a fixed PC on the same page leaves through a link, which the hart may point at the
+/// next block's code (see <see cref="ChainCell"/>): r9 then counts the instructions retired across blocks.
 /// </summary>
 public static unsafe class BaselineTranslator
 {
@@ -23,7 +25,7 @@ public static unsafe class BaselineTranslator
     /// <summary>Bytes of code one instruction may take at most (a store with its stop path is about 70).</summary>
     private const int MaxBytesPerInstruction = 96;
 
-    private const Reg X = Reg.Rdi, Frame = Reg.Rsi, Pc = Reg.R8;
+    private const Reg X = Reg.Rdi, Frame = Reg.Rsi, Pc = Reg.R8, Retired = Reg.R9;
 
     /// <summary>What <see cref="BlockTranslator"/> takes, less the A extension and CSRs, MULHSU, F/D loads and stores, and the bit counts the host CPU lacks.</summary>
     public static bool Supports(in DecodedInsn d) => BlockTranslator.CanTranslate(d) && !BlockTranslator.CallsHart(d.Op)
@@ -41,43 +43,141 @@ public static unsafe class BaselineTranslator
         return n;
     }
 
-    /// <summary>Compiles the first <paramref name="count"/> instructions into <paramref name="arena"/>; returns the code's address.</summary>
-    public static nint Compile(ReadOnlySpan<DecodedInsn> insns, int count, CodeArena arena)
+    /// <summary>Where a block's chain entry is, from the start of its code (its entry from the dispatcher).</summary>
+    public const int ChainOffset = 16;
+
+    /// <summary>Bytes of the two entries and the chain's way out, at most.</summary>
+    private const int EntryBytes = 192;
+
+    /// <summary>
+    /// Compiles the first <paramref name="count"/> instructions of a block into <paramref name="arena"/>;
+    /// returns the code's address. The block starts <paramref name="pageOffset"/> bytes into its page, whose
+    /// state is <paramref name="pageState"/>, built in <paramref name="generation"/>; its chain cell, numbered
+    /// <paramref name="index"/>, goes to <paramref name="cell"/>.
+    /// </summary>
+    public static nint Compile(ReadOnlySpan<DecodedInsn> insns, int count, CodeArena arena, int pageOffset, int* pageState,
+        int generation, int index, out ChainCell* cell)
     {
-        int capacity = (count + 1) * MaxBytesPerInstruction;
-        byte* code = arena.Reserve(capacity);
+        int capacity = (count + 1) * MaxBytesPerInstruction + EntryBytes;
+        byte* code = arena.Reserve(capacity, ChainCell.Size + (count + 1) * 2 * sizeof(nint), out byte* data);
+        cell = (ChainCell*)data;
+        *cell = new ChainCell { Index = index }; // no runs: the first chain into it has the hart look at it
         var a = new X64Assembler(code, capacity);
-        a.Mov(Pc, Reg.Rdx);
+        var links = new Links((nint*)(data + ChainCell.Size), pageOffset);
+        Entries(a, cell, pageState, generation, out var looks, out var leaves);
         long offset = 0;
         bool jumped = false;
         for (int k = 0; k < count; k++)
         {
-            Emit(a, insns[k], k, offset);
+            Emit(a, links, insns[k], k, offset);
             jumped = BlockTranslator.EndsBlock(insns[k].Op);
             offset += insns[k].Length;
         }
         if (count < insns.Length)
             Stop(a, offset, count); // the interpreter goes on with the block from the instruction not taken
         else if (!jumped)
-            Exit(a, offset, count);
+            links.Exit(a, offset, count);
+        // The chain entry's ways out: to the dispatcher, with the block's PC next.
+        foreach (int look in looks)
+            a.Bind(look);
+        a.StoreImm(Frame, NativeFrame.StoppedOffset, 2);
+        foreach (int leave in leaves)
+            a.Bind(leave);
+        a.Store(Frame, NativeFrame.NextPcOffset, Reg.Rdx, 8);
+        a.Mov(Reg.Rax, Retired, w: false);
+        a.Ret();
         if (a.Overflowed)
             throw new InvalidOperationException("baseline code overflowed its reservation");
         arena.Commit(a.Length);
+        arena.CommitData(ChainCell.Size + links.Count * 2 * sizeof(nint));
         return (nint)code;
     }
 
-    /// <summary>Leaves with the PC at this block's PC plus <paramref name="nextOffset"/>, <paramref name="count"/> retired.</summary>
+    /// <summary>
+    /// The entry from the dispatcher (rdx = PC, nothing retired yet), then at <see cref="ChainOffset"/> the entry
+    /// from a chain (rdx = PC, r9d = instructions retired in the call), which checks the cell, the page, the
+    /// limit and kicks. Its ways out, bound after the body: <paramref name="looks"/> (the hart looks at the
+    /// block) and <paramref name="leaves"/>.
+    /// </summary>
+    private static void Entries(X64Assembler a, ChainCell* cell, int* pageState, int generation, out int[] looks, out int[] leaves)
+    {
+        a.Mov(Pc, Reg.Rdx);
+        a.Op(AluOp.Xor, Retired, Retired, w: false);
+        int body = a.Jump();
+        a.PadTo(ChainOffset);
+        a.MovImm(Reg.Rax, (long)cell);
+        a.Store(Frame, NativeFrame.CurrentOffset, Reg.Rax, 8);
+        a.DecrementMem(Reg.Rax, 0);
+        int noRuns = a.JumpIf(Cond.S);
+        a.Load(Reg.Rcx, Reg.Rax, ChainCell.EpochOffset, 4, signed: false);
+        a.CmpMem(Frame, NativeFrame.EpochOffset, Reg.Rcx, w: false);
+        int otherEpoch = a.JumpIf(Cond.NE);
+        a.Load(Reg.Rcx, Reg.Rax, ChainCell.BoundOffset, 4, signed: false);
+        a.Op(AluOp.Or, Reg.Rcx, Reg.Rcx, w: false);
+        int bound = a.JumpIf(Cond.NE);
+        a.MovImm(Reg.Rcx, (long)pageState);
+        a.Load(Reg.Rcx, Reg.Rcx, 0, 4, signed: false);
+        a.Op(AluOp.Cmp, Reg.Rcx, generation, w: false);
+        int written = a.JumpIf(Cond.NE);
+        a.CmpMem(Frame, NativeFrame.LimitOffset, Retired, w: false);
+        int limit = a.JumpIf(Cond.BE); // limit <= retired, unsigned
+        a.Load(Reg.Rcx, Frame, NativeFrame.KickedOffset, 4, signed: false);
+        a.Op(AluOp.Or, Reg.Rcx, Reg.Rcx, w: false);
+        int kicked = a.JumpIf(Cond.NE);
+        a.StoreImm(Frame, NativeFrame.ExitSlotOffset, 0); // the link that led here was taken: nothing to set
+        a.Mov(Pc, Reg.Rdx);
+        a.Bind(body);
+        looks = [noRuns, otherEpoch, bound, written];
+        leaves = [limit, kicked];
+    }
+
+    /// <summary>
+    /// The links of the block being compiled: one per exit to a fixed PC on its page, each a pair of where the
+    /// exit jumps and its way back to the dispatcher (to unlink it).
+    /// </summary>
+    private sealed class Links(nint* slots, int pageOffset)
+    {
+        public int Count { get; private set; }
+
+        /// <summary>
+        /// Leaves with the PC at the block's PC plus <paramref name="nextOffset"/>, <paramref name="count"/> more
+        /// retired: through a link when that is on the page, else to the dispatcher.
+        /// </summary>
+        public void Exit(X64Assembler a, long nextOffset, int count)
+        {
+            if (pageOffset + nextOffset is < 0 or >= 0x1000)
+            {
+                BaselineTranslator.Exit(a, nextOffset, count);
+                return;
+            }
+            nint* slot = slots + 2 * Count++;
+            a.Lea(Reg.Rdx, Pc, (int)nextOffset);
+            a.Op(AluOp.Add, Retired, count, w: false);
+            a.MovImm(Reg.Rax, (long)slot);
+            a.Store(Frame, NativeFrame.ExitSlotOffset, Reg.Rax, 8); // for the hart to set, if the code returns
+            a.JumpIndirect(Reg.Rax);
+            // Unlinked, the link leads here: back to the dispatcher.
+            slot[0] = slot[1] = (nint)(a.Start + a.Length);
+            a.Store(Frame, NativeFrame.NextPcOffset, Reg.Rdx, 8);
+            a.Mov(Reg.Rax, Retired, w: false);
+            a.Ret();
+        }
+    }
+
+    /// <summary>Leaves with the PC at this block's PC plus <paramref name="nextOffset"/>, <paramref name="count"/> more retired.</summary>
     private static void Exit(X64Assembler a, long nextOffset, int count)
     {
         a.Lea(Reg.Rax, Pc, (int)nextOffset);
         a.Store(Frame, NativeFrame.NextPcOffset, Reg.Rax, 8);
-        a.Return(count);
+        a.Lea(Reg.Rax, Retired, count);
+        a.Ret();
     }
 
     /// <summary>Leaves before instruction <paramref name="k"/> (at <paramref name="offset"/>) for the interpreter to run it.</summary>
     private static void Stop(X64Assembler a, long offset, int k)
     {
         a.StoreImm(Frame, NativeFrame.StoppedOffset, 1);
+        a.StoreImm(Frame, NativeFrame.StopIndexOffset, k);
         Exit(a, offset, k);
     }
 
@@ -95,7 +195,7 @@ public static unsafe class BaselineTranslator
             a.Store(X, r * 8, host, 8);
     }
 
-    private static void Emit(X64Assembler a, in DecodedInsn d, int k, long off)
+    private static void Emit(X64Assembler a, Links links, in DecodedInsn d, int k, long off)
     {
         const Reg A = Reg.Rax, C = Reg.Rcx;
         int imm = (int)d.Imm;
@@ -107,7 +207,7 @@ public static unsafe class BaselineTranslator
                     a.Lea(A, Pc, (int)(off + d.Length));
                     Put(a, d.Rd, A);
                 }
-                Exit(a, off + d.Imm, k + 1);
+                links.Exit(a, off + d.Imm, k + 1);
                 return;
             case Op.Jalr:
                 Get(a, A, d.Rs1);
@@ -119,7 +219,8 @@ public static unsafe class BaselineTranslator
                     Put(a, d.Rd, C);
                 }
                 a.Store(Frame, NativeFrame.NextPcOffset, A, 8);
-                a.Return(k + 1);
+                a.Lea(A, Retired, k + 1);
+                a.Ret();
                 return;
             case >= Op.Beq and <= Op.Bgeu:
                 Get(a, A, d.Rs1);
@@ -134,7 +235,7 @@ public static unsafe class BaselineTranslator
                     Op.Bltu => Cond.AE,
                     _ => Cond.B,
                 });
-                Exit(a, off + d.Imm, k + 1);
+                links.Exit(a, off + d.Imm, k + 1);
                 a.Bind(notTaken);
                 return;
             case >= Op.Lb and <= Op.Lwu:

@@ -125,6 +125,8 @@ public sealed unsafe class Block
         RegionInstructions = region.Instructions;
         Volatile.Write(ref Function, function); // publishes the three above
         Interlocked.Increment(ref Bindings);
+        if (Cell != null)
+            Volatile.Write(ref Cell->Bound, 1); // chains into its baseline code stop for the hart to take this
     }
 
     /// <summary>
@@ -147,6 +149,15 @@ public sealed unsafe class Block
     /// <summary>The block's baseline code (see <see cref="BaselineTranslator"/>), valid in the code arena generation <see cref="NativeGeneration"/>.</summary>
     public nint Native;
     public int NativeGeneration;
+
+    /// <summary>
+    /// The chain cell of <see cref="Native"/> (valid in the same generation; <see cref="CellOwner"/> keeps its
+    /// memory alive, so a binding on another thread may write a stale one), and the runs its
+    /// <see cref="ChainCell.RunsLeft"/> was last given.
+    /// </summary>
+    public ChainCell* Cell;
+    public object? CellOwner;
+    public int ChainGranted;
 
     /// <summary>A <see cref="NativeGeneration"/> for a block whose first instruction the baseline translator does not take.</summary>
     public const int NoNative = -1;

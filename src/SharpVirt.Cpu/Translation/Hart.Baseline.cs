@@ -16,6 +16,9 @@ public sealed unsafe partial class Hart
     /// <summary>Runs of a block before it gets baseline code; 0 for never.</summary>
     public int NativeThreshold { get; set; }
 
+    /// <summary>Calls of baseline code by the dispatcher (statistics): a block that a link leads to runs without one.</summary>
+    public long NativeCalls { get; private set; }
+
     /// <summary>Blocks given baseline code so far (statistics).</summary>
     public int BaselineBlocksCompiled { get; private set; }
 
@@ -28,24 +31,112 @@ public sealed unsafe partial class Hart
     /// <summary>After baseline code stopped in a block (see <see cref="RunCompiled"/>): the index of the instruction the interpreter goes on from.</summary>
     private int nativeStop;
 
+    private readonly byte[] frameStorage;
+
+    /// <summary>The blocks with baseline code in the arena's generation, by their cells' <see cref="ChainCell.Index"/>.</summary>
+    private readonly List<Block> nativeBlocks = [];
+
     /// <summary>
-    /// Runs the baseline code of jump cache entry <paramref name="e"/> at <paramref name="pc"/>: returns the
+    /// Runs the baseline code of jump cache entry <paramref name="e"/> at <paramref name="pc"/>, and the blocks
+    /// its links chain to while fewer than <paramref name="limit"/> instructions have retired: returns the
     /// instructions retired, Pc set to the next; or, if the code stopped before an instruction it could not
     /// finish, the complement of those retired, Pc at that instruction and <see cref="nativeStop"/> its index.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private int RunNative(JumpCache.Entry* e, ulong pc)
+    private int RunNative(JumpCache.Entry* e, ulong pc, int limit)
     {
         var frame = nativeFrame;
         frame->LoadTlb = loadTlb;
         frame->StoreTlb = storeTlb;
         frame->Stopped = 0;
+        frame->Current = null;
+        frame->Limit = limit;
+        NativeCalls++;
         int ran = ((delegate* unmanaged[SuppressGCTransition]<ulong*, NativeFrame*, ulong, int>)e->Code)(x, frame, pc);
         Pc = frame->NextPc;
         if (frame->Stopped == 0)
             return ran;
-        nativeStop = ran;
+        return StoppedNative(ran);
+    }
+
+    /// <summary>Baseline code stopped before an instruction (see <see cref="RunNative"/>), or before a block whose cell asked for a look.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int StoppedNative(int ran)
+    {
+        if (nativeFrame->Stopped == 2)
+        {
+            Look(nativeBlocks[nativeFrame->Current->Index], Pc);
+            return ran;
+        }
+        nativeStop = (int)nativeFrame->StopIndex;
         return ~ran;
+    }
+
+    /// <summary>The block the last baseline code ran last, if it went on through links; else null.</summary>
+    private Block? ChainedBlock => nativeFrame->Current is var cell && cell != null ? nativeBlocks[cell->Index] : null;
+
+    /// <summary>
+    /// A chain into <paramref name="block"/> (at <paramref name="pc"/>) stopped at its cell: credits its runs,
+    /// queues the block for RyuJIT if it is due, and gives the cell runs again if the block is current and
+    /// still without compiled code (else the cell stays empty, and the dispatcher takes the block).
+    /// </summary>
+    private void Look(Block block, ulong pc)
+    {
+        CreditChain(block);
+        if (JitEnabled && block.Function == null && block.Heat >= HotThreshold && !block.Queued)
+            Compile(block, pc);
+        int epoch = blocks.Epoch;
+        if (Volatile.Read(ref block.Function) == null && block.IsCurrent(epoch))
+            Refresh(block, epoch);
+    }
+
+    /// <summary>Adds the runs chains made into <paramref name="block"/> since its cell was last given runs to its heat.</summary>
+    private void CreditChain(Block block)
+    {
+        if (block.Cell == null || arena == null || block.NativeGeneration != arena.Generation)
+            return;
+        int left = Math.Max(block.Cell->RunsLeft, 0);
+        block.Heat += block.ChainGranted - left;
+        block.ChainGranted = left;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="block"/>'s cell runs again (its baseline code current, and found without compiled
+    /// code), for the FENCE.I <paramref name="epoch"/> in which it was found current.
+    /// </summary>
+    private void Refresh(Block block, int epoch)
+    {
+        CreditChain(block);
+        var cell = block.Cell;
+        if (cell == null || arena == null || block.NativeGeneration != arena.Generation)
+            return;
+        int runs = NativeRuns(block);
+        cell->RunsLeft = runs;
+        block.ChainGranted = runs;
+        cell->Epoch = epoch;
+        cell->Bound = 0; // set by a binding of a block whose cell was here before the arena started over
+    }
+
+    /// <summary>Makes <paramref name="block"/>'s baseline code the jump cache entry for <paramref name="pc"/> (see <see cref="JumpCache.StoreNative"/>), and gives its cell runs.</summary>
+    private JumpCache.Entry* StoreNative(ulong pc, long key, Block block, int epoch, int writes, int bindings)
+    {
+        var e = jumps.StoreNative(pc, key, block, epoch, writes, bindings, NativeRuns(block));
+        Refresh(block, epoch);
+        return e;
+    }
+
+    /// <summary>
+    /// Points the link the last baseline code left by, if any, at the baseline code of entry <paramref name="n"/>,
+    /// or unlinks it if <paramref name="n"/> has compiled code (a chain into it would only stop there).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Link(JumpCache.Entry* n)
+    {
+        nint* slot = nativeFrame->ExitSlot;
+        if (slot == null)
+            return;
+        nativeFrame->ExitSlot = null;
+        *slot = n->Native != 0 ? n->Code + BaselineTranslator.ChainOffset : slot[1];
     }
 
     /// <summary>Runs of baseline code between looks at a block queued for RyuJIT, to take its code once made.</summary>
@@ -78,13 +169,17 @@ public sealed unsafe partial class Hart
         if (jumps.BlockOf(e) is not { } block)
             return false;
         jumps.Credit(e);
+        CreditChain(block);
         if (Volatile.Read(ref block.Function) is { } function)
         {
             jumps.Store(pc, e->Key, block, function, e->Epoch, e->Writes);
             return true;
         }
         e->Bindings = bindings;
-        return e->Entries >= 0;
+        if (e->Entries < 0 || (JitEnabled && block.Heat >= HotThreshold && !block.Queued))
+            return false;
+        Refresh(block, e->Epoch);
+        return true;
     }
 
     /// <summary>The code arena, or null (and no more baseline code) if the host refuses executable memory.</summary>
@@ -119,10 +214,21 @@ public sealed unsafe partial class Hart
             return false;
         }
         int generation = code.Generation;
-        block.Native = BaselineTranslator.Compile(block.Insns, count, code);
+        block.Native = BaselineTranslator.Compile(block.Insns, count, code, (int)(block.Host & 0xfff), block.PageState,
+            block.Generation, nativeBlocks.Count, out block.Cell);
+        block.CellOwner = code.Data;
+        block.ChainGranted = 0;
         block.NativeGeneration = code.Generation;
         if (code.Generation != generation)
-            jumps.Clear(); // the arena started over: entries must not name the code that was there
+        {
+            // The arena started over: entries and links must not name the code that was there.
+            jumps.Clear();
+            nativeFrame->ExitSlot = null;
+            nativeFrame->Current = null;
+            nativeBlocks.Clear();
+            block.Cell->Index = 0;
+        }
+        nativeBlocks.Add(block);
         BaselineBlocksCompiled++;
         return true;
     }

@@ -107,7 +107,7 @@ public sealed unsafe partial class Hart
         tlb.NoteCodePage(pc);
         var entry = function != null
             ? jumps.Store(pc, key, block, function, epoch, writes)
-            : jumps.StoreNative(pc, key, block, epoch, writes, bindings, NativeRuns(block));
+            : StoreNative(pc, key, block, epoch, writes, bindings);
         return RunCompiled(entry, pc, budget, epoch, key, out decoded);
     }
 
@@ -127,6 +127,8 @@ public sealed unsafe partial class Hart
     {
         ulong traps = TrapCount;
         int total = 0;
+        nativeFrame->Epoch = epoch;
+        nativeFrame->ExitSlot = null;
         while (true)
         {
             if (e->Native == 0)
@@ -138,13 +140,13 @@ public sealed unsafe partial class Hart
             }
             else
             {
-                int ran = RunNative(e, pc);
+                int ran = RunNative(e, pc, exactBudget ? 0 : budget - total);
                 if (ran < 0)
                     return Stopped(e, total + ~ran, out rest);
                 total += ran;
             }
             ulong next = Pc;
-            if (total >= budget || TrapCount != traps || Volatile.Read(ref kicked) != 0)
+            if (total >= budget || TrapCount != traps || Volatile.Read(ref Kicked) != 0)
                 break;
             var n = jumps.At(next);
             if (!JumpCache.Hits(n, next, key, epoch) && (n = Miss(e, pc, next, key, epoch)) == null)
@@ -160,10 +162,11 @@ public sealed unsafe partial class Hart
             }
             else if (SamePage(next, pc) && ++n->Entries >= TierUpEntries)
                 TierUp(n, next);
+            Link(n);
             e = n;
             pc = next;
         }
-        previous = jumps.BlockOf(e);
+        previous = (e->Native != 0 ? ChainedBlock : null) ?? jumps.BlockOf(e);
         rest = null;
         Instret += (ulong)total;
         return total;
@@ -177,7 +180,7 @@ public sealed unsafe partial class Hart
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int Stopped(JumpCache.Entry* e, int total, out DecodedInsn[]? rest)
     {
-        previous = jumps.BlockOf(e);
+        previous = ChainedBlock ?? jumps.BlockOf(e);
         rest = previous!.Insns;
         Instret += (ulong)total;
         return total;
@@ -204,7 +207,7 @@ public sealed unsafe partial class Hart
         tlb.NoteCodePage(next); // the entry holds under this generation only if a flush of its page ends it
         if (Volatile.Read(ref successor.Function) is { } function)
             return jumps.Store(next, key, successor, function, epoch, writes);
-        return RunsNative(successor) ? jumps.StoreNative(next, key, successor, epoch, writes, bindings, NativeRuns(successor)) : null;
+        return RunsNative(successor) ? StoreNative(next, key, successor, epoch, writes, bindings) : null;
     }
 
     /// <summary>

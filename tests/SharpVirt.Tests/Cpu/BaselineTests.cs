@@ -53,6 +53,52 @@ public sealed class BaselineTests : IDisposable
         Assert.Equal(0, b.Hart.BlocksCompiled);
     }
 
+    [Fact]
+    public void BlocksOnOnePageRunThroughTheirLinks()
+    {
+        if (!BaselineTranslator.HostSupported)
+            return;
+        b.RunProgram(ManyBlocks(100), budget: 1_000_000);
+        Assert.Equal(20_000UL, b.X(10));
+        // 20,100 blocks run as baseline code; without links each would be a call from the dispatcher.
+        Assert.InRange(b.Hart.NativeCalls, 1, 1_000);
+    }
+
+    /// <summary>
+    /// A call on the page, whose link leads to the callee: the callee's return (an indirect jump, back to the
+    /// dispatcher) must not point the call's link at the return address.
+    /// </summary>
+    [Fact]
+    public void AReturnLeavesTheLinkOfTheCallThatLedToIt()
+    {
+        if (!BaselineTranslator.HostSupported)
+            return;
+        var program = new Asm().Li(10, 0).Li(9, 1000)
+            .Label("loop").Jal("f")
+            .Addi(9, 9, -1).Bnez(9, "loop").Ecall()
+            .Label("f").Addi(10, 10, 1).Ret();
+        b.RunProgram(program, budget: 1_000_000);
+        Assert.Equal(1000UL, b.X(10));
+        Assert.InRange(b.Hart.NativeCalls, 1, 1_500);
+    }
+
+    /// <summary>
+    /// Baseline code stops before an MMIO load in a block it reached through a link: the interpreter goes on
+    /// from that instruction of that block, not of the block the dispatcher called.
+    /// </summary>
+    [Fact]
+    public void AStopInALinkedBlockGoesOnInThatBlock()
+    {
+        if (!BaselineTranslator.HostSupported)
+            return;
+        var program = new Asm().Li(10, 0).Li(11, 0).Li(12, 0).Li(9, 500).Li(13, (long)HartBench.Device)
+            .Label("loop").Addi(10, 10, 1).J("second")
+            .Label("second").Addi(11, 11, 1).Lw(5, 13, 0).Addi(12, 12, 1).Addi(9, 9, -1).Bnez(9, "loop").Ecall();
+        b.RunProgram(program, budget: 1_000_000);
+        Assert.Equal((500UL, 500UL, 500UL), (b.X(10), b.X(11), b.X(12)));
+        Assert.Equal(500, b.Bus.Log.Count(l => !l.Write));
+    }
+
     /// <summary>
     /// A loop that runs as baseline code, stepped through the jump cache, still heats up: RyuJIT compiles it
     /// once it has run the threshold's times, though the interpreter's lookup sees it only a few times.
