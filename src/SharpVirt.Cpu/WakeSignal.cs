@@ -20,9 +20,28 @@ internal sealed unsafe partial class WakeSignal
         _ => -1,
     };
 
+    /// <summary>
+    /// Whether the futex system call serves this process, probed once with a wake of no one: a seccomp filter
+    /// (a container's) may refuse it, and a wait that fails at once would make an idle hart spin.
+    /// </summary>
+    internal static readonly bool FutexUsable = SysFutex >= 0 && Probe();
+
     // Pinned: the kernel keys a futex by its address, which must not move while a thread sleeps on it.
     private readonly int[] word = GC.AllocateArray<int>(1, pinned: true);
-    private readonly ManualResetEventSlim? fallback = SysFutex < 0 ? new(false, spinCount: 0) : null;
+    private readonly ManualResetEventSlim? fallback;
+
+    public WakeSignal() : this(FutexUsable)
+    {
+    }
+
+    /// <param name="futex">Sleep on a futex word (Linux, <see cref="FutexUsable"/>), else on the fallback.</param>
+    internal WakeSignal(bool futex) => fallback = futex ? null : new(false, spinCount: 0);
+
+    private static bool Probe()
+    {
+        int probe = 0;
+        return Syscall(SysFutex, &probe, FutexWakePrivate, 1, null) >= 0;
+    }
 
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static partial long Syscall(long number, int* address, int op, int value, long* timeout);
