@@ -364,6 +364,14 @@ public sealed unsafe class X64Assembler(byte* start, int capacity)
         ModRmMem(4, baseReg, 0);
     }
 
+    /// <summary>jmp reg.</summary>
+    public void JumpRegister(Reg target)
+    {
+        Rex(false, 0, (int)target);
+        Byte(0xFF);
+        ModRmReg(4, (int)target);
+    }
+
     /// <summary>[base + disp] -= 1 (32 bits), setting the sign flag.</summary>
     public void DecrementMem(Reg baseReg, int disp)
     {

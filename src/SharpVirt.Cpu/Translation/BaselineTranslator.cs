@@ -46,8 +46,8 @@ public static unsafe class BaselineTranslator
     /// <summary>Where a block's chain entry is, from the start of its code (its entry from the dispatcher).</summary>
     public const int ChainOffset = 16;
 
-    /// <summary>Bytes of the two entries and the chain's way out, at most.</summary>
-    private const int EntryBytes = 192;
+    /// <summary>Bytes of the two entries, their ways out and the lookup, at most.</summary>
+    private const int EntryBytes = 256;
 
     /// <summary>
     /// Compiles the first <paramref name="count"/> instructions of a block into <paramref name="arena"/>;
@@ -77,6 +77,7 @@ public static unsafe class BaselineTranslator
             Stop(a, offset, count); // the interpreter goes on with the block from the instruction not taken
         else if (!jumped)
             links.Exit(a, offset, count);
+        links.EmitLookup(a);
         // The chain entry's ways out: to the dispatcher, with the block's PC next.
         foreach (int look in looks)
             a.Bind(look);
@@ -147,7 +148,8 @@ public static unsafe class BaselineTranslator
         {
             if (pageOffset + nextOffset is < 0 or >= 0x1000)
             {
-                BaselineTranslator.Exit(a, nextOffset, count);
+                a.Lea(Reg.Rdx, Pc, (int)nextOffset);
+                Lookup(a, count);
                 return;
             }
             nint* slot = slots + 2 * Count++;
@@ -158,6 +160,50 @@ public static unsafe class BaselineTranslator
             a.JumpIndirect(Reg.Rax);
             // Unlinked, the link leads here: back to the dispatcher.
             slot[0] = slot[1] = (nint)(a.Start + a.Length);
+            a.Store(Frame, NativeFrame.NextPcOffset, Reg.Rdx, 8);
+            a.Mov(Reg.Rax, Retired, w: false);
+            a.Ret();
+        }
+
+        private readonly List<int> lookups = [];
+
+        /// <summary>Leaves for the PC in rdx (another page's, or a register's), <paramref name="count"/> more retired, through the lookup.</summary>
+        public void Lookup(X64Assembler a, int count)
+        {
+            a.Op(AluOp.Add, Retired, count, w: false);
+            lookups.Add(a.Jump());
+        }
+
+        /// <summary>
+        /// The block's lookup, if an exit uses it: the hart's jump cache entry for rdx, if it holds baseline code
+        /// for that PC under the call's translation, leads to that block's chain entry (which checks the rest);
+        /// else back to the dispatcher. QEMU's lookup_and_goto_ptr does the same for its translation blocks.
+        /// </summary>
+        public void EmitLookup(X64Assembler a)
+        {
+            if (lookups.Count == 0)
+                return;
+            foreach (int fixup in lookups)
+                a.Bind(fixup);
+            a.Mov(Reg.Rax, Reg.Rdx);
+            a.Shift(ShiftOp.Shr, Reg.Rax, 1);
+            a.Op(AluOp.And, Reg.Rax, JumpCache.Size - 1, w: false);
+            a.Shift(ShiftOp.Shl, Reg.Rax, 6); // sizeof(JumpCache.Entry)
+            a.OpMem(AluOp.Add, Reg.Rax, Frame, NativeFrame.JumpsOffset);
+            a.CmpMem(Reg.Rax, JumpCache.PcOffset, Reg.Rdx);
+            int otherPc = a.JumpIf(Cond.NE);
+            a.Load(Reg.Rcx, Frame, NativeFrame.KeyOffset, 8, signed: false);
+            a.CmpMem(Reg.Rax, JumpCache.KeyOffset, Reg.Rcx);
+            int otherKey = a.JumpIf(Cond.NE);
+            a.Load(Reg.Rcx, Reg.Rax, JumpCache.NativeOffset, 4, signed: false);
+            a.Op(AluOp.Or, Reg.Rcx, Reg.Rcx, w: false);
+            int compiled = a.JumpIf(Cond.E);
+            a.Load(Reg.Rax, Reg.Rax, JumpCache.CodeOffset, 8, signed: false);
+            a.Op(AluOp.Add, Reg.Rax, ChainOffset);
+            a.JumpRegister(Reg.Rax);
+            a.Bind(otherPc);
+            a.Bind(otherKey);
+            a.Bind(compiled);
             a.Store(Frame, NativeFrame.NextPcOffset, Reg.Rdx, 8);
             a.Mov(Reg.Rax, Retired, w: false);
             a.Ret();
@@ -210,17 +256,15 @@ public static unsafe class BaselineTranslator
                 links.Exit(a, off + d.Imm, k + 1);
                 return;
             case Op.Jalr:
-                Get(a, A, d.Rs1);
-                a.Op(AluOp.Add, A, imm);
-                a.Op(AluOp.And, A, -2);
+                Get(a, Reg.Rdx, d.Rs1);
+                a.Op(AluOp.Add, Reg.Rdx, imm);
+                a.Op(AluOp.And, Reg.Rdx, -2);
                 if (d.Rd != 0)
                 {
                     a.Lea(C, Pc, (int)(off + d.Length));
                     Put(a, d.Rd, C);
                 }
-                a.Store(Frame, NativeFrame.NextPcOffset, A, 8);
-                a.Lea(A, Retired, k + 1);
-                a.Ret();
+                links.Lookup(a, k + 1);
                 return;
             case >= Op.Beq and <= Op.Bgeu:
                 Get(a, A, d.Rs1);

@@ -128,6 +128,8 @@ public sealed unsafe partial class Hart
         ulong traps = TrapCount;
         int total = 0;
         nativeFrame->Epoch = epoch;
+        nativeFrame->Key = key;
+        nativeFrame->Jumps = jumps.Table;
         nativeFrame->ExitSlot = null;
         while (true)
         {

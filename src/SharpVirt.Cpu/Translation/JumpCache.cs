@@ -53,6 +53,15 @@ public sealed unsafe class JumpCache
         public int Native;
     }
 
+    /// <summary>Where baseline code finds an entry's fields (see BaselineTranslator's lookup).</summary>
+    public static readonly int PcOffset = OffsetOf(nameof(Entry.Pc)), KeyOffset = OffsetOf(nameof(Entry.Key)),
+        CodeOffset = OffsetOf(nameof(Entry.Code)), NativeOffset = OffsetOf(nameof(Entry.Native));
+
+    private static int OffsetOf(string field) => (int)Marshal.OffsetOf<Entry>(field);
+
+    /// <summary>The table's first entry (the code's lookups index it as <see cref="At"/> does).</summary>
+    public Entry* Table => table;
+
     /// <summary>The block and function of an entry: read on a miss only, and keeping the method alive while the entry names its code.</summary>
     private struct Owner
     {

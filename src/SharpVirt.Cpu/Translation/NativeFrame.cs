@@ -28,11 +28,15 @@ public unsafe struct NativeFrame
     public int Epoch;
     /// <summary>Set by another thread that wants the hart to poll (see Hart.Kick): a chain stops at the next block.</summary>
     public int Kicked;
+    /// <summary>The hart's jump cache, and the key of the translation the call runs under, for exits whose next PC is not linked.</summary>
+    public JumpCache.Entry* Jumps;
+    public long Key;
 
     public static readonly int LoadTlbOffset = OffsetOf(nameof(LoadTlb)), StoreTlbOffset = OffsetOf(nameof(StoreTlb)),
         NextPcOffset = OffsetOf(nameof(NextPc)), StoppedOffset = OffsetOf(nameof(Stopped)), StopIndexOffset = OffsetOf(nameof(StopIndex)),
         CurrentOffset = OffsetOf(nameof(Current)), ExitSlotOffset = OffsetOf(nameof(ExitSlot)), LimitOffset = OffsetOf(nameof(Limit)),
-        EpochOffset = OffsetOf(nameof(Epoch)), KickedOffset = OffsetOf(nameof(Kicked));
+        EpochOffset = OffsetOf(nameof(Epoch)), KickedOffset = OffsetOf(nameof(Kicked)), JumpsOffset = OffsetOf(nameof(Jumps)),
+        KeyOffset = OffsetOf(nameof(Key));
 
     private static int OffsetOf(string field) => (int)Marshal.OffsetOf<NativeFrame>(field);
 }

@@ -83,6 +83,27 @@ public sealed class BaselineTests : IDisposable
     }
 
     /// <summary>
+    /// A call of a function on another page, and its return (a JALR): neither can have a link, and both find
+    /// the next block's baseline code through the jump cache, without the dispatcher.
+    /// </summary>
+    [Fact]
+    public void ExitsToAnotherPageFindBaselineCodeThroughTheJumpCache()
+    {
+        if (!BaselineTranslator.HostSupported)
+            return;
+        var program = new Asm().Li(10, 0).Li(9, 1000)
+            .Label("loop").Jal("f")
+            .Addi(9, 9, -1).Bnez(9, "loop").Ecall()
+            .Align(4096)
+            .Label("f").Addi(10, 10, 1).Ret();
+        Assert.True(program.OffsetOf("f") >= 4096);
+        b.RunProgram(program, budget: 1_000_000);
+        Assert.Equal(1000UL, b.X(10));
+        // Without the lookup each iteration calls baseline code twice from the dispatcher.
+        Assert.InRange(b.Hart.NativeCalls, 1, 300);
+    }
+
+    /// <summary>
     /// Baseline code stops before an MMIO load in a block it reached through a link: the interpreter goes on
     /// from that instruction of that block, not of the block the dispatcher called.
     /// </summary>
