@@ -44,6 +44,10 @@ public class InterpreterBenchmarks
         baseline.Dispose();
         loads.Dispose();
         arena.Dispose();
+        unsafe
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(pageState);
+        }
     }
 
     /// <summary>Interpreter: ns per guest instruction of addi/add/xor/bne.</summary>

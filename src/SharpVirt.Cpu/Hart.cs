@@ -58,6 +58,7 @@ public sealed unsafe partial class Hart : IDisposable
         // Pinned managed memory, not native: another thread may still kick the hart after Dispose.
         frameStorage = GC.AllocateArray<byte>(sizeof(NativeFrame) + 64, pinned: true);
         nativeFrame = (NativeFrame*)(((nint)Unsafe.AsPointer(ref frameStorage[0]) + 63) & ~(nint)63);
+        nativeFrame->Jumps = jumps.Table;
         // Every slot must hold a real decoding of its Raw tag (a zeroed slot would claim raw 0 decodes to length 0).
         Array.Fill(decodeCache, Decoder.Decode(0));
         evictCodeStores = page => tlb.EvictStoresTo((byte*)page);

@@ -69,8 +69,5 @@ public sealed unsafe class CodeArena : IDisposable
     /// <summary>Keeps the first <paramref name="bytes"/> of the last reservation (16-byte aligned, as compilers align functions).</summary>
     public void Commit(int bytes) => used += (bytes + 15) & ~15;
 
-    public void Dispose()
-    {
-        HostMemory.Release(start, (ulong)size);
-    }
+    public void Dispose() => HostMemory.Release(start, (ulong)size);
 }

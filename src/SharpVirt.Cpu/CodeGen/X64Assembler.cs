@@ -9,7 +9,7 @@ public enum Reg
 /// <summary>x86-64 condition codes (the low nibble of Jcc, SETcc and CMOVcc).</summary>
 public enum Cond
 {
-    O = 0x0, B = 0x2, S = 0x8, AE = 0x3, E = 0x4, NE = 0x5, BE = 0x6, A = 0x7, L = 0xC, GE = 0xD, LE = 0xE, G = 0xF,
+    O = 0x0, B = 0x2, AE = 0x3, E = 0x4, NE = 0x5, BE = 0x6, A = 0x7, S = 0x8, L = 0xC, GE = 0xD, LE = 0xE, G = 0xF,
 }
 
 /// <summary>The two-operand ALU group: the opcode of "op r/m, reg" and the /digit of "op r/m, imm".</summary>
@@ -385,14 +385,6 @@ public sealed unsafe class X64Assembler(byte* start, int capacity)
     {
         while (length < offset)
             Byte(0xCC);
-    }
-
-    /// <summary>eax = imm; ret.</summary>
-    public void Return(int value)
-    {
-        Byte(0xB8);
-        Int32(value);
-        Byte(0xC3);
     }
 
     public void Ret() => Byte(0xC3);

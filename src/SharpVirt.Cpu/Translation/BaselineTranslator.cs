@@ -84,9 +84,7 @@ public static unsafe class BaselineTranslator
         a.StoreImm(Frame, NativeFrame.StoppedOffset, 2);
         foreach (int leave in leaves)
             a.Bind(leave);
-        a.Store(Frame, NativeFrame.NextPcOffset, Reg.Rdx, 8);
-        a.Mov(Reg.Rax, Retired, w: false);
-        a.Ret();
+        LeaveForRdx(a);
         if (a.Overflowed)
             throw new InvalidOperationException("baseline code overflowed its reservation");
         arena.Commit(a.Length);
@@ -160,9 +158,7 @@ public static unsafe class BaselineTranslator
             a.JumpIndirect(Reg.Rax);
             // Unlinked, the link leads here: back to the dispatcher.
             slot[0] = slot[1] = (nint)(a.Start + a.Length);
-            a.Store(Frame, NativeFrame.NextPcOffset, Reg.Rdx, 8);
-            a.Mov(Reg.Rax, Retired, w: false);
-            a.Ret();
+            LeaveForRdx(a);
         }
 
         private readonly List<int> lookups = [];
@@ -204,10 +200,16 @@ public static unsafe class BaselineTranslator
             a.Bind(otherPc);
             a.Bind(otherKey);
             a.Bind(compiled);
-            a.Store(Frame, NativeFrame.NextPcOffset, Reg.Rdx, 8);
-            a.Mov(Reg.Rax, Retired, w: false);
-            a.Ret();
+            LeaveForRdx(a);
         }
+    }
+
+    /// <summary>Returns to the dispatcher with the next PC in rdx, r9d retired.</summary>
+    private static void LeaveForRdx(X64Assembler a)
+    {
+        a.Store(Frame, NativeFrame.NextPcOffset, Reg.Rdx, 8);
+        a.Mov(Reg.Rax, Retired, w: false);
+        a.Ret();
     }
 
     /// <summary>Leaves with the PC at this block's PC plus <paramref name="nextOffset"/>, <paramref name="count"/> more retired.</summary>

@@ -90,12 +90,16 @@ public sealed unsafe partial class Hart
             Refresh(block, epoch);
     }
 
+    /// <summary>The chain cell of <paramref name="block"/> if its baseline code is of the arena's generation, else null.</summary>
+    private ChainCell* LiveCell(Block block) => arena != null && block.NativeGeneration == arena.Generation ? block.Cell : null;
+
     /// <summary>Adds the runs chains made into <paramref name="block"/> since its cell was last given runs to its heat.</summary>
     private void CreditChain(Block block)
     {
-        if (block.Cell == null || arena == null || block.NativeGeneration != arena.Generation)
+        var cell = LiveCell(block);
+        if (cell == null)
             return;
-        int left = Math.Max(block.Cell->RunsLeft, 0);
+        int left = Math.Max(cell->RunsLeft, 0);
         block.Heat += block.ChainGranted - left;
         block.ChainGranted = left;
     }
@@ -107,8 +111,8 @@ public sealed unsafe partial class Hart
     private void Refresh(Block block, int epoch)
     {
         CreditChain(block);
-        var cell = block.Cell;
-        if (cell == null || arena == null || block.NativeGeneration != arena.Generation)
+        var cell = LiveCell(block);
+        if (cell == null)
             return;
         int runs = NativeRuns(block);
         cell->RunsLeft = runs;

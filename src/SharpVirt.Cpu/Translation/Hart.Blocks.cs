@@ -129,7 +129,6 @@ public sealed unsafe partial class Hart
         int total = 0;
         nativeFrame->Epoch = epoch;
         nativeFrame->Key = key;
-        nativeFrame->Jumps = jumps.Table;
         nativeFrame->ExitSlot = null;
         while (true)
         {
